@@ -1,0 +1,83 @@
+# guestview: `make run` runs the suite, `make check` the project's own tests.
+# Both set up what is missing first (scripts/setup-deps.sh, ./configure).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+# config.mak is remade (dependencies, then ./configure) only when missing;
+# run ./configure yourself for other options.
+-include config.mak
+config.mak:
+	scripts/setup-deps.sh
+	./configure
+
+PAYLOADS := selftest
+FLATS := $(PAYLOADS:%=arm/%.flat)
+
+# auxinfo.c is compiled once per payload (arm/%.aux.o), not into the library.
+LIB_SRCS := $(filter-out lib/auxinfo.c,$(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:.c=.o)
+START_OBJ := arm/cstart64.o
+
+# Why each flag: -mstrict-align, the C start-up runs with the MMU off where
+# unaligned accesses fault; -mgeneral-regs-only, exception handlers must not
+# touch FP/SIMD registers that the vectors do not save; -mno-outline-atomics,
+# no libgcc/libc helpers; -fno-tree-loop-distribute-patterns, memcpy must
+# not be compiled into a call to itself.
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fpie \
+	-mstrict-align -mgeneral-regs-only -mno-outline-atomics -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-common -fno-omit-frame-pointer \
+	-Ilib -Ilib/include -I$(LIBFDT_INC) -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLY__ -Ilib -MMD -MP
+LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+
+all: $(FLATS)
+
+lib/%.o: lib/%.c config.mak
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+arm/%.o: arm/%.c config.mak
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+arm/%.o: arm/%.S config.mak
+	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+
+# argv[0] of each payload is its own name.
+arm/%.aux.o: lib/auxinfo.c config.mak
+	$(CC) $(GUEST_CFLAGS) -DPAYLOAD_NAME='"$*"' -c -o $@ $<
+
+lib/libcflat.a: $(LIB_OBJS)
+	rm -f $@
+	$(CROSS_PREFIX)ar rcs $@ $^
+
+arm/%.elf: arm/%.o arm/%.aux.o $(START_OBJ) lib/libcflat.a arm/flat.lds
+	$(LD) -nostdlib -pie --no-dynamic-linker -z noexecstack -T arm/flat.lds -o $@ \
+		$(START_OBJ) arm/$*.o arm/$*.aux.o lib/libcflat.a $(LIBFDT_LIB) $(LIBGCC)
+
+arm/%.flat: arm/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+.PRECIOUS: arm/%.elf arm/%.o arm/%.aux.o
+
+.PHONY: all deps run check bench clean distclean
+deps:
+	@scripts/setup-deps.sh
+
+run: deps all
+	./run_tests.sh $(RUN_ARGS)
+
+check: deps all
+	tests/run.sh $(CHECK_AREAS)
+
+bench: deps all
+	scripts/bench-runner.sh
+
+clean:
+	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
+	rm -rf logs
+
+distclean: clean
+	rm -rf config.mak deps
+
+-include $(wildcard arm/*.d lib/*.d)

@@ -1,0 +1,7 @@
+/* alloc.h: pages from the RAM after the image (stacks, tables); never freed. */
+#ifndef GUESTVIEW_ALLOC_H
+#define GUESTVIEW_ALLOC_H
+#include "libcflat.h"
+void alloc_init(u64 image_end);
+void *alloc_pages(size_t bytes);	/* 4 KiB aligned, zeroed; aborts when out */
+#endif

@@ -1,0 +1,46 @@
+/*
+ * platform.h: the machine as the device tree describes it.  Filled once at
+ * start-up by dt_parse(); payloads read it, never the DTB, for these facts.
+ */
+#ifndef GUESTVIEW_PLATFORM_H
+#define GUESTVIEW_PLATFORM_H
+#include "libcflat.h"
+
+#define NR_CPUS		512	/* QEMU virt's limit with GICv3 */
+#define NR_MEM_REGIONS	16
+
+struct mem_region {
+	u64 base, size;
+};
+
+enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_HVC, PSCI_CONDUIT_SMC };
+
+struct platform {
+	const void *fdt;
+	u64 fdt_size;
+	struct mem_region mem[NR_MEM_REGIONS];
+	int nr_mem;
+	u64 mem_total;
+	int nr_cpus;
+	u64 cpu_mpidr[NR_CPUS];		/* the cpu nodes' reg, in DT order */
+	enum psci_conduit psci;
+	int gic_version;		/* 2, 3 or 0 when none was found */
+	u64 gicd_base, gicd_size;
+	u64 gicr_base, gicr_size;	/* GICv3: the first redistributor region */
+	u64 gicc_base;			/* GICv2 CPU interface */
+	u64 uart_base;
+	const char *stdout_path;
+	bool has_timer;
+	u32 timer_ppi[4];		/* secure phys, phys, virt, hyp (PPI numbers) */
+	bool has_pmu;
+	const char *bootargs;
+};
+
+extern struct platform platform;
+
+/* Returns NULL on success, else what was wrong with the device tree. */
+const char *dt_parse(const void *fdt);
+/* Index of the cpu node whose reg is this MPIDR (affinity bits), or -1. */
+int dt_cpu_index(u64 mpidr);
+
+#endif
