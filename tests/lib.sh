@@ -10,18 +10,14 @@ set -u
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T_PASS=0
 T_FAIL=0
-T_TMP=
 
-# t_tmpdir: a private (0700) scratch directory, removed when the test exits.
-t_tmpdir() {
-	if [ -z "$T_TMP" ]; then
-		T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/guestview-test.XXXXXX") || exit 2
-		chmod 700 "$T_TMP"
-		trap 't_cleanup' EXIT
-	fi
-	printf '%s\n' "$T_TMP"
-}
-t_cleanup() { [ -n "$T_TMP" ] && rm -rf -- "$T_TMP"; }
+# A private (0700) scratch directory for the test, removed when it exits.
+# Made here, in the test's own shell: t_tmpdir only prints it, so that
+# $(t_tmpdir) cannot make a directory that a subshell's exit removes.
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/guestview-test.XXXXXX") || exit 2
+chmod 700 "$T_TMP"
+trap 'rm -rf -- "$T_TMP"' EXIT
+t_tmpdir() { printf '%s\n' "$T_TMP"; }
 
 t_ok()   { T_PASS=$((T_PASS + 1)); printf 'ok - %s\n' "$*"; }
 t_fail() { T_FAIL=$((T_FAIL + 1)); printf 'not ok - %s\n' "$*"; }
@@ -55,7 +51,7 @@ t_nogrep() {
 # The command's output goes to $T_OUT (a file), for later t_grep calls.
 t_status() {
 	local desc=$1 want=$2 got; shift 2
-	T_OUT=$(t_tmpdir)/out.$((T_PASS + T_FAIL))
+	T_OUT=$T_TMP/out.$((T_PASS + T_FAIL))
 	"$@" >"$T_OUT" 2>&1
 	got=$?
 	if [ "$got" = "$want" ]; then t_ok "$desc"
