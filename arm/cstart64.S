@@ -264,3 +264,34 @@ exception_entry:
 	ldr	x30, [sp, #PT_SP - 8]
 	add	sp, sp, #PT_REGS_SIZE
 	eret
+
+/*
+ * u64 el0_call(u64 entry, u64 sp_el0, u64 x0): run code at EL0 until its
+ * next exception; lib/el0.c's handler then returns here, at el0_return,
+ * with x0 as EL0 left it.  The callee-saved registers are kept on the EL1
+ * stack across the excursion.
+ */
+	.global	el0_call
+el0_call:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	msr	sp_el0, x1
+	msr	elr_el1, x0
+	mov	x1, #0x3c0		/* EL0t, D A I F masked */
+	msr	spsr_el1, x1
+	mov	x0, x2
+	isb
+	eret
+	.global	el0_return
+el0_return:
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret

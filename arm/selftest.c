@@ -3,6 +3,7 @@
  *   setup [smp=N] [mem=MiB]  argv, memory, CPU count, MMU, FP, timer, PSCI
  *   smp [smp=N]              every CPU comes up with a distinct MPIDR
  *   vectors                  exceptions are caught, decoded and returned from
+ *   insn                     raw encodings run at EL1 and EL0, outcomes recorded
  *   unexpected               an unhandled UNDEF must end the payload as FAIL
  *   nested                   a fault inside a handler must end it as FAIL
  * The last two fail on purpose; tests/guest/ checks how they fail.
@@ -13,6 +14,8 @@
 #include "platform.h"
 #include "psci.h"
 #include "smp.h"
+#include "guard.h"
+#include "insn.h"
 
 static int g_argc;
 static char **g_argv;
@@ -166,6 +169,40 @@ static void check_vectors(void)
 		install_exception_handler(EL1H_SYNC, ec, NULL);
 }
 
+/* insn: raw encodings run at EL1 and EL0 with their outcome recorded. */
+static void check_insn(void)
+{
+	const u32 mov_x0_5[] = { 0xd28000a0 };		/* mov x0, #5 */
+	const u32 udf[] = { 0x00000000 };		/* udf #0 */
+	u32 mrs_ctr[] = { insn_mrs(3, 3, 0, 0, 1, 0) };	/* mrs x0, ctr_el0 */
+	u32 mrs_midr[] = { insn_mrs(3, 0, 0, 0, 0, 0) };	/* mrs x0, midr_el1 */
+	bool idst = (read_sysreg(id_aa64mmfr2_el1) >> 36) & 0xf;
+	struct insn_result r;
+
+	insn_exec_el1(mov_x0_5, 1, 0, 0, 0, &r);
+	report(r.esr == GUARD_NONE && r.x0 == 5, "EL1: mov x0, #5 runs and returns 5");
+	insn_exec_el1(udf, 1, 0, 0, 0, &r);
+	report(r.esr != GUARD_NONE && ESR_EC(r.esr) == EC_UNKNOWN, "EL1: udf is caught as EC 0x00");
+	insn_exec_el1(mrs_midr, 1, 0, 0, 0, &r);
+	report(r.esr == GUARD_NONE && r.x0 == read_sysreg(midr_el1), "EL1: mrs midr_el1 reads MIDR");
+
+	if (!el0_available()) {
+		report_skip("EL0: no 2 MiB block could be mapped for EL0");
+		return;
+	}
+	insn_exec_el0(mov_x0_5, 1, 0, &r);
+	report(r.esr == GUARD_NONE && r.x0 == 5, "EL0: mov x0, #5 runs and returns 5");
+	insn_exec_el0(mrs_ctr, 1, 0, &r);
+	report(r.esr == GUARD_NONE && r.x0 == read_sysreg(ctr_el0),
+	       "EL0: CTR_EL0 is readable (SCTLR_EL1.UCT) and equals EL1's");
+	insn_exec_el0(udf, 1, 0, &r);
+	report(r.esr != GUARD_NONE && ESR_EC(r.esr) == EC_UNKNOWN, "EL0: udf is caught as EC 0x00");
+	insn_exec_el0(mrs_midr, 1, 0, &r);
+	report(r.esr != GUARD_NONE && ESR_EC(r.esr) == (idst ? EC_SYS64 : EC_UNKNOWN),
+	       "EL0: mrs midr_el1 raises EC 0x%02x as ID_AA64MMFR2_EL1.IDS=%d promises (ESR 0x%lx)",
+	       idst ? EC_SYS64 : EC_UNKNOWN, idst, r.esr);
+}
+
 static void fault_in_handler(struct pt_regs *regs, u64 esr)
 {
 	(void)regs;
@@ -178,7 +215,7 @@ int main(int argc, char **argv)
 	g_argc = argc;
 	g_argv = argv;
 	if (argc < 2)
-		report_abort("usage: selftest setup|smp|vectors|unexpected|nested [key=value...]");
+		report_abort("usage: selftest setup|smp|vectors|insn|unexpected|nested [key=value...]");
 
 	for (int i = 1; i < argc; i++) {
 		const char *t = argv[i];
@@ -191,6 +228,8 @@ int main(int argc, char **argv)
 			check_smp();
 		} else if (!strcmp(t, "vectors")) {
 			check_vectors();
+		} else if (!strcmp(t, "insn")) {
+			check_insn();
 		} else if (!strcmp(t, "unexpected")) {
 			report_info("executing UDF with no handler: the payload must end as FAIL");
 			asm volatile("udf #0xbad");

@@ -8,6 +8,8 @@
 #include "percpu.h"
 #include "console.h"
 #include "psci.h"
+#include "guard.h"
+#include "el0.h"
 
 static const char *const vector_names[VECTOR_MAX] = {
 	"EL1t sync", "EL1t IRQ", "EL1t FIQ", "EL1t SError",
@@ -157,14 +159,16 @@ void do_handle_exception(struct pt_regs *regs, enum vector v)
 		console_break_lock();
 		unexpected(regs, v, depth);
 	}
-	if (v == EL1H_SYNC || v == EL0_SYNC_64)
-		fn = pc->sync[v == EL0_SYNC_64][ESR_EC(regs->esr)];
-	if (fn) {
+	if (v >= EL0_SYNC_64 && v <= EL0_ERROR_64 && pc->el0_active)
+		el0_exception(regs);
+	else if (v == EL1H_SYNC && pc->guard_armed)
+		guard_exception(regs);
+	else if ((v == EL1H_SYNC || v == EL0_SYNC_64) &&
+		 (fn = pc->sync[v == EL0_SYNC_64][ESR_EC(regs->esr)]))
 		fn(regs, regs->esr);
-	} else if ((v == EL1H_IRQ || v == EL0_IRQ_64) && pc->irq) {
+	else if ((v == EL1H_IRQ || v == EL0_IRQ_64) && pc->irq)
 		pc->irq(regs);
-	} else {
+	else
 		unexpected(regs, v, depth);
-	}
 	pc->exception_depth--;
 }

@@ -30,6 +30,7 @@ typedef int64_t s64;
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define barrier_compiler() asm volatile("" : : : "memory")
 
 /* printf.c: formatted output; the console is lib/console.c. */
 int printf(const char *fmt, ...) __printf(1, 2);

@@ -12,6 +12,7 @@
 #define PTE_ATTRIDX(i)	((u64)(i) << 2)
 #define PTE_SH_INNER	(3UL << 8)
 #define PTE_AF		(1UL << 10)
+#define PTE_AP_EL0_RW	(1UL << 6)
 #define PTE_PXN		(1UL << 53)
 #define PTE_UXN		(1UL << 54)
 #define PTE_NORMAL	(PTE_BLOCK | PTE_ATTRIDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_UXN)
@@ -128,6 +129,25 @@ void mmu_map_platform(void)
 	asm volatile("tlbi vmalle1is" : : : "memory");
 	dsb(ish);
 	isb();
+}
+
+bool mmu_map_el0_block(u64 addr)
+{
+	u64 *l1e = &level1[addr / SZ_1G], *l2e;
+
+	if (addr % SZ_2M || addr >> VA_BITS || (*l1e & 3) != PTE_TABLE)
+		return false;
+	l2e = (u64 *)(uintptr_t)(*l1e & PTE_ADDR_MASK) + (addr / SZ_2M) % 512;
+	/* Break before make: a live entry changes permissions. */
+	*l2e = 0;
+	dsb(ishst);
+	asm volatile("tlbi vaae1is, %0" : : "r" (addr >> 12) : "memory");
+	dsb(ish);
+	*l2e = addr | PTE_BLOCK | PTE_ATTRIDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF |
+	       PTE_AP_EL0_RW | PTE_PXN;
+	dsb(ishst);
+	isb();
+	return true;
 }
 
 u64 mmu_translate(const void *va)

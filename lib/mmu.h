@@ -29,6 +29,11 @@ extern struct mmu_regs mmu_regs;
 /* MMU off.  Returns false when the image or DTB lies above VA_BITS. */
 bool mmu_early_setup(u64 image_start, u64 image_end, u64 dtb);
 void mmu_map_platform(void);
+/*
+ * Remap the 2 MiB block at addr (unused by anything else) as normal memory
+ * that EL0 may read, write and execute and EL1 may not execute.
+ */
+bool mmu_map_el0_block(u64 addr);
 /* PAR_EL1 after AT S1E1R: the attribute index in bits 63:56, fault bit 0. */
 u64 mmu_translate(const void *va);
 

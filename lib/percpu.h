@@ -13,6 +13,12 @@ struct percpu {
 	exception_fn sync[2][EC_MAX];	/* [0] from EL1, [1] from EL0 */
 	irq_fn irq;
 	unsigned int exception_depth;	/* >1: a fault inside fault handling */
+	/* lib/guard.c: faults recorded and stepped over instead of reported */
+	bool guard_armed;
+	u64 guard_esr;
+	/* lib/el0.c: code running at EL0 until its next exception */
+	bool el0_active;
+	u64 el0_esr;
 	/* SMP mailbox (lib/smp.c) */
 	void (*volatile work)(void *arg);
 	void *volatile work_arg;

@@ -26,6 +26,11 @@ t_grep "smp: MPIDRs distinct" '^PASS: smp: MPIDR_EL1 values are distinct' "$T_OU
 t_status "vectors: exceptions are caught and decoded" 0 run -append vectors
 t_grep "vectors: UNDEF is EC 0x00" '^PASS: vectors: UDF is UNDEFINED: EC 0x00' "$T_OUT"
 
+t_status "insn: encodings run at EL1 and EL0 (cortex-a57: no FEAT_IDST)" 0 run -append insn
+t_grep "insn: EL0 MIDR read is UNDEF without IDST" '^PASS: insn: EL0: mrs midr_el1 raises EC 0x00 as ID_AA64MMFR2_EL1.IDS=0' "$T_OUT"
+t_status "insn: with FEAT_IDST (-cpu max) the EL0 read traps as EC 0x18" 0 run -cpu max -append insn
+t_grep "insn: EL0 MIDR read is EC 0x18 with IDST" '^PASS: insn: EL0: mrs midr_el1 raises EC 0x18 as ID_AA64MMFR2_EL1.IDS=1' "$T_OUT"
+
 t_status "unexpected: an unhandled UNDEF ends the payload as FAIL" 1 run -append unexpected
 t_grep "unexpected: ESR decoded" 'EC 0x00 \(unknown reason' "$T_OUT"
 t_grep "unexpected: FAR and ELR shown" '^  FAR 0x[0-9a-f]{16}  ELR 0x[0-9a-f]{16}$' "$T_OUT"
