@@ -11,12 +11,12 @@ config.mak:
 	scripts/setup-deps.sh
 	./configure
 
-PAYLOADS := selftest
+PAYLOADS := selftest idregs
 FLATS := $(PAYLOADS:%=arm/%.flat)
 
 # auxinfo.c is compiled once per payload (arm/%.aux.o), not into the library.
 LIB_SRCS := $(filter-out lib/auxinfo.c,$(wildcard lib/*.c))
-LIB_OBJS := $(LIB_SRCS:.c=.o)
+LIB_OBJS := $(LIB_SRCS:.c=.o) lib/tables-idregs.o
 START_OBJ := arm/cstart64.o
 
 # Why each flag: -mstrict-align, the C start-up runs with the MMU off where
@@ -28,35 +28,56 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fpie \
 	-mstrict-align -mgeneral-regs-only -mno-outline-atomics -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-common -fno-omit-frame-pointer \
-	-Ilib -Ilib/include -I$(LIBFDT_INC) -MMD -MP
+	-Ilib -Ilib/include -Itables $(TABLES_INC) -I$(LIBFDT_INC) -MMD -MP
 GUEST_ASFLAGS := -D__ASSEMBLY__ -Ilib -MMD -MP
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+
+# Quiet by default; make V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
 
 all: $(FLATS)
 
 lib/%.o: lib/%.c config.mak
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+# The register description is compiled into the guest as it is into host/.
+lib/tables-%.o: tables/%.c config.mak
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 arm/%.o: arm/%.c config.mak
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 arm/%.o: arm/%.S config.mak
-	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+	$(quiet) AS $@
+	$(Q)$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
 
 # argv[0] of each payload is its own name.
 arm/%.aux.o: lib/auxinfo.c config.mak
-	$(CC) $(GUEST_CFLAGS) -DPAYLOAD_NAME='"$*"' -c -o $@ $<
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -DPAYLOAD_NAME='"$*"' -c -o $@ $<
 
 lib/libcflat.a: $(LIB_OBJS)
-	rm -f $@
-	$(CROSS_PREFIX)ar rcs $@ $^
+	$(quiet) AR $@
+	$(Q)rm -f $@
+	$(Q)$(CROSS_PREFIX)ar rcs $@ $^
 
 arm/%.elf: arm/%.o arm/%.aux.o $(START_OBJ) lib/libcflat.a arm/flat.lds
-	$(LD) -nostdlib -pie --no-dynamic-linker -z noexecstack -T arm/flat.lds -o $@ \
+	$(quiet) LD $@
+	$(Q)$(LD) -nostdlib -pie --no-dynamic-linker -z noexecstack --no-warn-rwx-segments -T arm/flat.lds -o $@ \
 		$(START_OBJ) arm/$*.o arm/$*.aux.o lib/libcflat.a $(LIBFDT_LIB) $(LIBGCC)
 
 arm/%.flat: arm/%.elf
-	$(OBJCOPY) -O binary $< $@
+	$(quiet) OBJCOPY $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 .PRECIOUS: arm/%.elf arm/%.o arm/%.aux.o
 

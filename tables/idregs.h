@@ -101,6 +101,8 @@ int idreg_by_name(const char *name);	/* -1 when unknown */
 static inline unsigned int idspace_op1(unsigned int slot) { return slot < 64 ? 0 : slot < 128 ? 1 : 3; }
 static inline unsigned int idspace_crm(unsigned int slot) { return (slot / 8) % 8; }
 static inline unsigned int idspace_op2(unsigned int slot) { return slot % 8; }
+#define IDSPACE_SLOT(op1, crm, op2) \
+	(((op1) == 0 ? 0 : (op1) == 1 ? 64 : 128) + (crm) * 8 + (op2))
 /* The table's register at that slot, or -1 for an unallocated one. */
 int idspace_reg(unsigned int slot);
 
