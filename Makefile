@@ -83,7 +83,7 @@ arm/%.flat: arm/%.elf
 
 .PHONY: all deps run check bench clean distclean
 deps:
-	@scripts/setup-deps.sh
+	@scripts/setup-deps.sh >/dev/null
 
 run: deps all
 	./run_tests.sh $(RUN_ARGS)
