@@ -266,7 +266,7 @@ exception_entry:
 	eret
 
 /*
- * u64 el0_call(u64 entry, u64 sp_el0, u64 x0): run code at EL0 until its
+ * u64 el0_call(u64 entry, u64 sp_el0, u64 x0, u64 x1, u64 x2): run code at EL0 until its
  * next exception; lib/el0.c's handler then returns here, at el0_return,
  * with x0 as EL0 left it.  The callee-saved registers are kept on the EL1
  * stack across the excursion.
@@ -284,6 +284,8 @@ el0_call:
 	mov	x1, #0x3c0		/* EL0t, D A I F masked */
 	msr	spsr_el1, x1
 	mov	x0, x2
+	mov	x1, x3
+	mov	x2, x4
 	isb
 	eret
 	.global	el0_return

@@ -190,14 +190,14 @@ static void check_insn(void)
 		report_skip("EL0: no 2 MiB block could be mapped for EL0");
 		return;
 	}
-	insn_exec_el0(mov_x0_5, 1, 0, &r);
+	insn_exec_el0(mov_x0_5, 1, 0, 0, 0, &r);
 	report(r.esr == GUARD_NONE && r.x0 == 5, "EL0: mov x0, #5 runs and returns 5");
-	insn_exec_el0(mrs_ctr, 1, 0, &r);
+	insn_exec_el0(mrs_ctr, 1, 0, 0, 0, &r);
 	report(r.esr == GUARD_NONE && r.x0 == read_sysreg(ctr_el0),
 	       "EL0: CTR_EL0 is readable (SCTLR_EL1.UCT) and equals EL1's");
-	insn_exec_el0(udf, 1, 0, &r);
+	insn_exec_el0(udf, 1, 0, 0, 0, &r);
 	report(r.esr != GUARD_NONE && ESR_EC(r.esr) == EC_UNKNOWN, "EL0: udf is caught as EC 0x00");
-	insn_exec_el0(mrs_midr, 1, 0, &r);
+	insn_exec_el0(mrs_midr, 1, 0, 0, 0, &r);
 	report(r.esr != GUARD_NONE && ESR_EC(r.esr) == (idst ? EC_SYS64 : EC_UNKNOWN),
 	       "EL0: mrs midr_el1 raises EC 0x%02x as ID_AA64MMFR2_EL1.IDS=%d promises (ESR 0x%lx)",
 	       idst ? EC_SYS64 : EC_UNKNOWN, idst, r.esr);

@@ -3,6 +3,6 @@
 #define GUESTVIEW_EL0_H
 #include "exceptions.h"
 void el0_exception(struct pt_regs *regs);	/* from do_handle_exception */
-u64 el0_call(u64 entry, u64 sp_el0, u64 x0);	/* arm/cstart64.S */
+u64 el0_call(u64 entry, u64 sp_el0, u64 x0, u64 x1, u64 x2);	/* arm/cstart64.S */
 extern char el0_return[];
 #endif

@@ -33,7 +33,7 @@ static void collect_el0(struct guest_view *gv)
 		u32 mrs = insn_mrs(d->op0, d->op1, d->crn, d->crm, d->op2, 0);
 		struct insn_result res;
 
-		if (!insn_exec_el0(&mrs, 1, 0, &res))
+		if (!insn_exec_el0(&mrs, 1, 0, 0, 0, &res))
 			return;
 		gv->el0[r] = res.esr == GUARD_NONE ? (struct vval){ VT_EXEC, 0 } :
 						     vval_from(0, res.esr);

@@ -8,7 +8,9 @@
 
 #define INSN_RET	0xd65f03c0U	/* ret */
 #define INSN_SVC0	0xd4000001U	/* svc #0: the end of an EL0 snippet */
-#define EL0_SLOT	4096		/* per CPU: code, then stack, in the EL0 block */
+/* Per CPU in the EL0 block: 4 KiB code, 4 KiB scratch, 8 KiB stack. */
+#define EL0_SLOT	(16 * 1024)
+#define EL0_SCRATCH	4096
 
 static u32 *el1_buf[NR_CPUS];
 static u8 *el0_block;
@@ -76,18 +78,34 @@ bool el0_available(void)
 	return el0_block != NULL;
 }
 
-bool insn_exec_el0(const u32 *insns, unsigned int n, u64 x0, struct insn_result *res)
+static u8 *el0_slot(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (!el0_available() || cpu >= SZ_2M / EL0_SLOT)
+		return NULL;
+	return el0_block + cpu * EL0_SLOT;
+}
+
+void *el0_scratch(void)
+{
+	u8 *slot = el0_slot();
+
+	return slot ? slot + EL0_SCRATCH : NULL;
+}
+
+bool insn_exec_el0(const u32 *insns, unsigned int n, u64 x0, u64 x1, u64 x2,
+		   struct insn_result *res)
 {
 	struct percpu *pc = this_cpu();
-	u8 *slot;
+	u8 *slot = el0_slot();
 
-	if (!el0_available() || pc->cpu >= SZ_2M / (2 * EL0_SLOT))
+	if (!slot)
 		return false;
-	slot = el0_block + pc->cpu * 2 * EL0_SLOT;
 	write_code((u32 *)slot, insns, n, INSN_SVC0);
 	pc->el0_esr = GUARD_NONE;
 	pc->el0_active = true;
-	res->x0 = el0_call((uintptr_t)slot, (uintptr_t)slot + 2 * EL0_SLOT, x0);
+	res->x0 = el0_call((uintptr_t)slot, (uintptr_t)slot + EL0_SLOT, x0, x1, x2);
 	res->esr = pc->el0_esr;
 	return true;
 }

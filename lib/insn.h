@@ -21,8 +21,11 @@ struct insn_result {
 void insn_exec_el1(const u32 *insns, unsigned int n, u64 x0, u64 x1, u64 x2,
 		   struct insn_result *res);
 /* Returns false when this machine gives us no EL0 (see el0_available). */
-bool insn_exec_el0(const u32 *insns, unsigned int n, u64 x0, struct insn_result *res);
+bool insn_exec_el0(const u32 *insns, unsigned int n, u64 x0, u64 x1, u64 x2,
+		   struct insn_result *res);
 bool el0_available(void);
+/* 4 KiB of this CPU's memory that EL0 code may use (NULL without EL0). */
+void *el0_scratch(void);
 
 /* MRS Xt of op0,op1,CRn,CRm,op2 (see tables/: the ID space encodings). */
 static inline u32 insn_mrs(unsigned int op0, unsigned int op1, unsigned int crn,

@@ -1,0 +1,219 @@
+# scripts/runner/cfg.bash: read unittests.cfg (kvm-unit-tests format) once,
+# into arrays, and report every mistake as "FILE:LINE: what is wrong".
+#
+# A bad config must stop the run before any test starts: a typo such as
+# "smpp = 4" silently ignored would make a nightly run test something else
+# than what its author meant.  So unknown keys, duplicates, bad values and
+# stray lines are all errors, collected in CFG_ERRORS so that the user sees
+# all of them at once.
+#
+# Needs words.bash and durations.bash.
+
+# The known keys, in one place: a later key (migration, ...) is one more line
+# here and, if it needs new checking, one more case in cfg_check_value.
+#        key           type        what it is
+CFG_KEY_SPEC=(
+	"file          payload     payload file name, relative to arm/ (required)"
+	"smp           count       number of vCPUs, passed as -smp N (default 1)"
+	"extra_params  qemu_words  more QEMU options, split as shell words"
+	"qemu_params   =extra_params"
+	"test_args     text        guest command line, passed as -append '...'"
+	"groups        names       space-separated group names, for -g"
+	"accel         accel       kvm or tcg: SKIP unless that accel is in use"
+	"arch          word        target architecture: SKIP unless arm64"
+	"timeout       duration    timeout(1) duration (default 90s; env TIMEOUT wins)"
+)
+declare -A CFG_KEY_TYPE=() CFG_KEY_ALIAS=()
+CFG_KEY_NAMES=''
+cfg_init_keys() {
+	local spec key type
+	for spec in "${CFG_KEY_SPEC[@]}"; do
+		key=${spec%% *} type=${spec#"$key"}
+		type=${type#"${type%%[! ]*}"} type=${type%% *}
+		if [[ $type == =* ]]; then CFG_KEY_ALIAS[$key]=${type#=}
+		else CFG_KEY_TYPE[$key]=$type; fi
+		CFG_KEY_NAMES+=${CFG_KEY_NAMES:+ }$key
+	done
+}
+cfg_init_keys
+
+# Test names become log file names (logs/<name>.log), so keep them plain.
+CFG_NAME_RE='^[A-Za-z0-9_][A-Za-z0-9_.+-]*$'
+
+# Parse results.  Test i (0-based, config order) has CFG_NAME[i], the line
+# of its [section] CFG_LINE[i], and for each key given CFG_VAL[i.key] and
+# its line CFG_AT[i.key] (aliases stored under the key they stand for).
+# CFG_WORDS[i] holds extra_params already split, each word followed by a
+# newline (a config line cannot contain one, so no word can); cfg_words
+# turns it back into an array.  CFG_APPEND[i] is set when they hold -append.
+CFG_FILE='' CFG_SHOWN='' CFG_N=0
+CFG_NAME=() CFG_LINE=() CFG_WORDS=() CFG_APPEND=() CFG_ERRORS=()
+declare -A CFG_VAL=() CFG_AT=() CFG_INDEX=() CFG_GROUP_SEEN=()
+
+# cfg_error LINE MESSAGE.  Entries are "LINE<tab>FILE:LINE: MESSAGE" so that
+# cfg_print_errors can show them in line order (some are only found at the
+# end of a section).
+cfg_error() { CFG_ERRORS+=("$1"$'\t'"$CFG_SHOWN:$1: $2"); }
+
+# cfg_print_errors: the errors, in line order, on stderr.
+cfg_print_errors() {
+	printf '%s\n' "${CFG_ERRORS[@]}" | sort -s -n -k1,1 | cut -f2- >&2
+}
+
+# cfg_parse FILE SHOWN: parse FILE; messages name it as SHOWN.  Returns 1
+# when there are errors (in CFG_ERRORS).
+cfg_parse() {
+	CFG_FILE=$1 CFG_SHOWN=$2
+	local -a lines
+	local line key val ln=0 cur=-1
+	if ! [ -f "$CFG_FILE" ] || ! mapfile -t lines <"$CFG_FILE" 2>/dev/null; then
+		CFG_ERRORS+=("0"$'\t'"$CFG_SHOWN: cannot read config file")
+		return 1
+	fi
+	for line in "${lines[@]}"; do
+		ln=$((ln + 1))
+		line=${line%$'\r'}
+		# Trim surrounding whitespace.
+		line=${line#"${line%%[![:space:]]*}"}
+		line=${line%"${line##*[![:space:]]}"}
+		case $line in
+		'' | '#'*) continue ;;
+		'['*']')
+			[ "$cur" -ge 0 ] && cfg_end_section "$cur"
+			key=${line:1:${#line}-2}
+			key=${key#"${key%%[![:space:]]*}"}
+			key=${key%"${key##*[![:space:]]}"}
+			if ! [[ $key =~ $CFG_NAME_RE ]]; then
+				cfg_error "$ln" "bad test name '$key' (letters, digits, . _ + - only: it names logs/<test>.log)"
+			elif [ -n "${CFG_INDEX[$key]+set}" ]; then
+				cfg_error "$ln" "duplicate test '$key' (first defined at line ${CFG_LINE[${CFG_INDEX[$key]}]})"
+			fi
+			cur=$CFG_N
+			CFG_N=$((CFG_N + 1))
+			CFG_NAME[cur]=$key CFG_LINE[cur]=$ln CFG_WORDS[cur]=''
+			[ -n "${CFG_INDEX[$key]+set}" ] || CFG_INDEX[$key]=$cur
+			;;
+		*=*)
+			key=${line%%=*} val=${line#*=}
+			key=${key%"${key##*[![:space:]]}"}
+			val=${val#"${val%%[![:space:]]*}"}
+			if ! [[ $key =~ ^[A-Za-z_][A-Za-z0-9_-]*$ ]]; then
+				cfg_error "$ln" "malformed line: '$line' (expected 'key = value')"
+			elif [ "$cur" -lt 0 ]; then
+				cfg_error "$ln" "key '$key' outside of a [test-name] section"
+			else
+				cfg_set "$cur" "$key" "$val" "$ln"
+			fi
+			;;
+		*)
+			cfg_error "$ln" "malformed line: '$line' (expected '[test-name]', 'key = value' or '# comment')"
+			;;
+		esac
+	done
+	[ "$cur" -ge 0 ] && cfg_end_section "$cur"
+	[ "$CFG_N" -gt 0 ] || CFG_ERRORS+=("0"$'\t'"$CFG_SHOWN: no tests defined (no [test-name] section)")
+	[ ${#CFG_ERRORS[@]} -eq 0 ]
+}
+
+# cfg_set I KEY VALUE LINE: record one key of test I, checking it.
+cfg_set() {
+	local i=$1 key=$2 val=$3 ln=$4 canon=$2
+	[ -n "${CFG_KEY_ALIAS[$key]+set}" ] && canon=${CFG_KEY_ALIAS[$key]}
+	if [ -z "${CFG_KEY_TYPE[$canon]+set}" ]; then
+		cfg_error "$ln" "unknown key '$key' (known keys: $CFG_KEY_NAMES)"
+		return
+	fi
+	if [ -n "${CFG_AT[$i.$canon]+set}" ]; then
+		local what="'$key'"
+		[ "$key" != "$canon" ] && what="'$key' (alias of '$canon')"
+		cfg_error "$ln" "duplicate key $what in [${CFG_NAME[i]}] (first set at line ${CFG_AT[$i.$canon]})"
+		return
+	fi
+	CFG_AT[$i.$canon]=$ln
+	CFG_VAL[$i.$canon]=$val
+	cfg_check_value "$i" "$key" "${CFG_KEY_TYPE[$canon]}" "$val" "$ln"
+}
+
+# cfg_check_value I KEY TYPE VALUE LINE: the per-type check of one value.
+cfg_check_value() {
+	local i=$1 key=$2 type=$3 val=$4 ln=$5 g
+	case $type in
+	payload | count | accel | word | duration)
+		if [ -z "$val" ]; then cfg_error "$ln" "empty value for '$key'"; return; fi
+		;;
+	esac
+	case $type in
+	payload)
+		[[ $val == */* || $val == *[[:space:]]* ]] &&
+			cfg_error "$ln" "$key must be a file name in arm/, got '$val'"
+		;;
+	count)
+		[[ $val =~ ^[1-9][0-9]{0,3}$ ]] ||
+			cfg_error "$ln" "$key must be an integer >= 1, got '$val'"
+		;;
+	qemu_words)
+		if words_split "$val"; then
+			for g in "${WORDS[@]}"; do
+				CFG_WORDS[i]+=$g$'\n'
+				case $g in
+				-smp | --smp) cfg_error "$ln" "$key must not contain $g: use the smp key" ;;
+				-append | --append) CFG_APPEND[i]=$g ;;
+				esac
+			done
+		else
+			cfg_error "$ln" "$key: $WORDS_ERROR"
+		fi
+		;;
+	text) ;;
+	names)
+		local -; set -f # a group named * must not match file names
+		for g in $val; do
+			# shellcheck disable=SC2034 # read by select.bash
+			if [[ $g =~ $CFG_NAME_RE ]]; then CFG_GROUP_SEEN[$g]=1
+			else cfg_error "$ln" "bad group name '$g' in $key"; fi
+		done
+		;;
+	accel)
+		case $val in
+		kvm | tcg) ;;
+		*) cfg_error "$ln" "$key must be kvm or tcg, got '$val'" ;;
+		esac
+		;;
+	word)
+		[[ $val == *[[:space:]]* ]] && cfg_error "$ln" "$key must be one word, got '$val'"
+		;;
+	duration)
+		duration_valid "$val" ||
+			cfg_error "$ln" "$key must be a timeout(1) duration such as 90s, 2m or 1.5h, got '$val'"
+		;;
+	*)
+		cfg_error "$ln" "internal error: key '$key' has unknown type '$type'"
+		;;
+	esac
+}
+
+# cfg_end_section I: checks that need the whole section.
+cfg_end_section() {
+	local i=$1
+	if [ -z "${CFG_AT[$i.file]+set}" ]; then
+		cfg_error "${CFG_LINE[i]}" "test '${CFG_NAME[i]}' has no 'file' key"
+	fi
+	if [ -n "${CFG_AT[$i.test_args]+set}" ] && [ -n "${CFG_APPEND[i]:-}" ]; then
+		cfg_error "${CFG_AT[$i.extra_params]}" "test '${CFG_NAME[i]}' has both test_args (line ${CFG_AT[$i.test_args]}) and ${CFG_APPEND[i]} in extra_params"
+	fi
+}
+
+# cfg_words I: WORDS = the extra_params words of test I.
+cfg_words() {
+	local s=${CFG_WORDS[$1]}
+	WORDS=()
+	while [ -n "$s" ]; do
+		WORDS+=("${s%%$'\n'*}")
+		s=${s#*$'\n'}
+	done
+}
+
+# cfg_get I KEY DEFAULT: REPLY = the value of KEY for test I, or DEFAULT.
+cfg_get() {
+	if [ -n "${CFG_AT[$1.$2]+set}" ]; then REPLY=${CFG_VAL[$1.$2]}; else REPLY=$3; fi
+}

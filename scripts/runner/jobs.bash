@@ -1,0 +1,127 @@
+# scripts/runner/jobs.bash: start arm/run for one test in the background,
+# learn when it is done, and stop every one of them on Ctrl-C or SIGTERM.
+#
+# Each test runs in a background bash subshell (job_body) that starts
+#   timeout -k KILL_AFTER BACKSTOP arm/run PAYLOAD ARGS...
+# writes the log, and when arm/run has exited writes "$JOB_DIR/<i>.rc".
+# Why each piece:
+# - The subshell measures the test's own wall time and writes its result
+#   file ("exit-status microseconds"), so that the main loop can run N tests
+#   at once with a plain `wait -n` (bash 4.4; `wait -n -p` needs 5.1) and
+#   tell which test ended by the files present.
+# - timeout(1) is a backstop for an arm/run that does not honour TIMEOUT,
+#   and it puts arm/run (and QEMU, unless arm/run moves it) in a process
+#   group of its own: a SIGTERM sent to timeout is passed on to the whole
+#   group, and -k turns into SIGKILL if they do not go.
+# - Stopping goes through SIGTERM only: jobs_stop_all sends it to each
+#   subshell, whose trap passes it to its timeout and then waits, so that
+#   when the subshell is gone its arm/run and QEMU are gone too.  SIGINT
+#   cannot serve: arm/run, started in the background, inherits it ignored.
+
+JOB_DIR=''          # private mktemp -d directory; removed by jobs_cleanup
+JOB_LIVE=''         # set: also copy the output to stdout while it runs (-v -j1)
+JOB_KILL_AFTER=5  # seconds from SIGTERM to SIGKILL (timeout -k)
+declare -A JOB_PID=()  # running test index -> its subshell's pid
+
+# jobs_init: the private directory every temporary file of the run goes in.
+jobs_init() {
+	JOB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run_tests.XXXXXX") || return 1
+	if [ -n "$JOB_LIVE" ]; then mkfifo "$JOB_DIR/live" || return 1; fi
+}
+
+# jobs_cleanup: stop what still runs, then remove the private directory.
+jobs_cleanup() {
+	[ ${#JOB_PID[@]} -eq 0 ] || jobs_stop_all
+	[ -z "$JOB_DIR" ] || rm -rf -- "$JOB_DIR"
+	JOB_DIR=''
+}
+
+# job_start I LOG BACKSTOP_SECONDS TIMEOUT HEADER ARGV...: run ARGV for
+# test I with TIMEOUT in its environment; HEADER is the log's first line.
+job_start() {
+	job_body "$@" &
+	JOB_PID[$1]=$!
+}
+
+# job_body: the background subshell of one test (see the top of this file).
+job_body() {
+	local i=$1 log=$2 backstop=$3 header=$5 child='' stop='' rc start tee_pid=''
+	export TIMEOUT=$4
+	shift 5
+	trap 'stop=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null' TERM
+	# A terminal's Ctrl-C reaches this subshell too (same process group as
+	# run_tests.sh).  bash undoes the usual SIGINT-ignore of background jobs
+	# here because run_tests.sh traps SIGINT, so ignore it explicitly: the
+	# main loop answers Ctrl-C with the SIGTERM above, which stops arm/run in
+	# order; dying here would orphan it.
+	trap '' INT QUIT
+	printf '%s\n' "$header" >"$log"
+	now_us
+	start=$REPLY
+	if [ -n "$JOB_LIVE" ]; then
+		tee -a -- "$log" <"$JOB_DIR/live" &
+		tee_pid=$!
+		timeout -k "$JOB_KILL_AFTER" "$backstop" "$@" </dev/null >"$JOB_DIR/live" 2>&1 &
+	else
+		timeout -k "$JOB_KILL_AFTER" "$backstop" "$@" </dev/null >>"$log" 2>&1 &
+	fi
+	child=$!
+	printf '%s\n' "$child" >"$JOB_DIR/$i.pid"
+	# A SIGTERM that came before $child was known must still reach it.
+	[ -z "$stop" ] || kill -TERM "$child" 2>/dev/null
+	wait "$child"
+	rc=$?
+	if [ -n "$stop" ]; then
+		# The trap cut `wait` short: wait until timeout (and so arm/run) is
+		# really gone.  127 means it was already collected.
+		while kill -0 "$child" 2>/dev/null; do
+			wait "$child" || [ $? -ne 127 ] || break
+		done
+		rc=interrupted
+	fi
+	[ -z "$tee_pid" ] || wait "$tee_pid"
+	now_us
+	printf '%s %s\n' "$rc" $((REPLY - start)) >"$JOB_DIR/$i.rc"
+}
+
+# job_finished I: true when test I's subshell has written its whole result;
+# sets JOB_RC and JOB_US.  (A line without its newline is still being
+# written, and `read` fails on it.)
+job_finished() {
+	JOB_RC='' JOB_US=''
+	# shellcheck disable=SC2034 # JOB_RC is for the caller
+	[ -f "$JOB_DIR/$1.rc" ] && read -r JOB_RC JOB_US <"$JOB_DIR/$1.rc" && [ -n "$JOB_US" ]
+}
+
+# jobs_wait_any: block until some subshell exits or a trapped signal comes.
+# Returns 127 when no subshell is left to wait for.
+jobs_wait_any() {
+	wait -n
+}
+
+# jobs_stop_all: SIGTERM every running test and wait until all are gone,
+# with SIGKILL for whatever outlives JOB_KILL_AFTER + 5 seconds.
+jobs_stop_all() {
+	local i pid pgid n alive
+	for i in "${!JOB_PID[@]}"; do kill -TERM "${JOB_PID[$i]}" 2>/dev/null; done
+	for ((n = 0; n < (JOB_KILL_AFTER + 5) * 20; n++)); do
+		alive=''
+		for i in "${!JOB_PID[@]}"; do
+			kill -0 "${JOB_PID[$i]}" 2>/dev/null && alive=1 && break
+		done
+		[ -n "$alive" ] || break
+		sleep 0.05
+	done
+	if [ -n "$alive" ]; then
+		for i in "${!JOB_PID[@]}"; do
+			pgid=''
+			[ -f "$JOB_DIR/$i.pid" ] && read -r pgid <"$JOB_DIR/$i.pid"
+			[ -z "$pgid" ] || kill -KILL -- "-$pgid" 2>/dev/null
+			kill -KILL "${JOB_PID[$i]}" 2>/dev/null
+		done
+	fi
+	for i in "${!JOB_PID[@]}"; do
+		pid=${JOB_PID[$i]}
+		wait "$pid" 2>/dev/null
+	done
+}

@@ -1,0 +1,107 @@
+# scripts/runner/junit.bash: JUnit XML for --junit FILE, for CI dashboards.
+#
+# The file is written once, at the end of the run or when it is
+# interrupted, into a private directory beside FILE and then renamed over
+# it: rename is atomic on one file system, so a reader never sees half a
+# document, and a Ctrl-C leaves the previous file or a complete new one.
+#
+# Guest consoles can print anything: escape sequences and bytes that are not
+# UTF-8 would make the document unparseable, so xml_escape removes them.
+
+JUNIT_TMP='' # the private directory while the file is being written
+
+# Bytes XML 1.0 forbids (all C0 controls but tab, newline, CR; and DEL,
+# which is allowed but never useful here), and a regex for valid UTF-8.
+XML_BAD_CTRL=$'\001'-$'\010'$'\013'$'\014'$'\016'-$'\037'$'\177'
+XML_HIGH=$'\200'-$'\377'
+XML_UTF8_RE=$'^([\001-\177]|[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277])*$'
+
+# xml_escape STR: REPLY = STR safe inside XML text or a quoted attribute.
+xml_escape() {
+	local LC_ALL=C s=$1 amp='&amp;' lt='&lt;' gt='&gt;' quot='&quot;' apos='&apos;'
+	# Quoted replacements: since bash 5.2 a bare & in one means "the match".
+	s=${s//&/"$amp"}
+	s=${s//</"$lt"}
+	s=${s//>/"$gt"}
+	s=${s//\"/"$quot"}
+	s=${s//\'/"$apos"}
+	s=${s//[$XML_BAD_CTRL]/?}
+	# Not UTF-8 (a crashed guest, a raw binary dump): keep the ASCII.
+	if [[ $s == *[$XML_HIGH]* ]] && ! [[ $s =~ $XML_UTF8_RE ]]; then
+		s=${s//[$XML_HIGH]/?}
+	fi
+	REPLY=$s
+}
+
+# junit_write FILE US PROPERTIES LOGDIR TESTS...: write the document for
+# the completed TESTS (indexes), which took US microseconds in all.
+# PROPERTIES is "name=value" lines.  system-out gets the last JUNIT_TAIL
+# lines of LOGDIR/<test>.log.
+JUNIT_TAIL=50
+junit_write() {
+	local file=$1 us=$2 props=$3 logdir=$4 i n=0 nfail=0 nerr=0 nskip=0
+	local head stamp host t p tail line dir tag rc
+	shift 4
+	local -a out=()
+	for i in "$@"; do
+		n=$((n + 1))
+		case ${R_STATUS[i]} in
+		FAIL | TIMEOUT) nfail=$((nfail + 1)) ;;
+		ERROR) nerr=$((nerr + 1)) ;;
+		SKIP) nskip=$((nskip + 1)) ;;
+		esac
+	done
+	fmt_secs "$us" 3
+	head="tests=\"$n\" failures=\"$nfail\" errors=\"$nerr\" skipped=\"$nskip\" time=\"$REPLY\""
+	printf -v stamp '%(%Y-%m-%dT%H:%M:%S)T' -1
+	xml_escape "${HOSTNAME:-localhost}"
+	host=$REPLY
+	out+=('<?xml version="1.0" encoding="UTF-8"?>' "<testsuites $head>"
+		"  <testsuite name=\"guestview\" $head timestamp=\"$stamp\" hostname=\"$host\">")
+	if [ -n "$props" ]; then
+		out+=("    <properties>")
+		props+=$'\n'
+		while [ -n "$props" ]; do
+			p=${props%%$'\n'*} props=${props#*$'\n'}
+			xml_escape "${p#*=}"
+			out+=("      <property name=\"${p%%=*}\" value=\"$REPLY\"/>")
+		done
+		out+=("    </properties>")
+	fi
+	for i in "$@"; do
+		fmt_secs "${R_US[i]:-0}" 3
+		t=$REPLY
+		xml_escape "${CFG_NAME[i]}"
+		out+=("    <testcase classname=\"guestview\" name=\"$REPLY\" time=\"$t\">")
+		xml_escape "${R_DETAIL[i]}"
+		case ${R_STATUS[i]} in
+		FAIL | TIMEOUT) tag=failure ;;
+		ERROR) tag=error ;;
+		SKIP) tag='' out+=("      <skipped message=\"$REPLY\"/>") ;;
+		*) tag='' ;;
+		esac
+		if [ -n "$tag" ]; then
+			t="      <$tag type=\"${R_STATUS[i]}\" message=\"$REPLY\">"
+			xml_escape "${R_STATUS[i]}: ${R_DETAIL[i]}${R_VERDICT[i]:+ (arm/run: ${R_VERDICT[i]})}"
+			out+=("$t$REPLY</$tag>")
+		fi
+		# Line by line: one line of binary garbage must not cost the others
+		# their UTF-8.
+		tail=''
+		log_tail "$logdir/${CFG_NAME[i]}.log" "$JUNIT_TAIL"
+		for line in "${LOG_TAIL[@]}"; do
+			xml_escape "$line"
+			tail+=$REPLY$'\n'
+		done
+		out+=("      <system-out>$tail</system-out>" "    </testcase>")
+	done
+	out+=("  </testsuite>" "</testsuites>")
+	case $file in */*) dir=${file%/*} dir=${dir:-/} ;; *) dir=. ;; esac
+	JUNIT_TMP=$(mktemp -d "$dir/.run_tests-junit.XXXXXX") || return 1
+	printf '%s\n' "${out[@]}" >"$JUNIT_TMP/junit.xml" &&
+		mv -f -- "$JUNIT_TMP/junit.xml" "$file"
+	rc=$?
+	rm -rf -- "$JUNIT_TMP"
+	JUNIT_TMP=''
+	return $rc
+}

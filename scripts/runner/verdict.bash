@@ -1,0 +1,102 @@
+# scripts/runner/verdict.bash: turn what arm/run left behind (its exit status
+# and the tail of its output) into one result per test.
+#
+# arm/run's exit status decides the result; its last stderr line
+# ("arm/run: ...") and the payload's "EXIT: PASS|FAIL|SKIP summary" console
+# line (and its "SUMMARY: ..." line) only supply the words shown in
+# parentheses.  Exit statuses:
+#   0 PASS, 1 FAIL, 77 SKIP, 124 TIMEOUT, 2 QEMU error (ERROR: counted as a
+#   failure, never a skip), 3 harness error (ERROR, and the run stops),
+#   anything else ERROR.
+
+# Results, by test index: R_STATUS (PASS FAIL SKIP TIMEOUT ERROR), R_DETAIL
+# (the words in parentheses), R_VERDICT (arm/run's verdict line, without
+# "arm/run: "), R_RC (exit status), R_US (elapsed microseconds).
+R_STATUS=() R_DETAIL=() R_VERDICT=() R_RC=() R_US=()
+
+# verdict_classify I RC US LOG BACKSTOP_SECONDS
+verdict_classify() {
+	local i=$1 rc=$2 us=$3 log=$4 backstop=$5
+	local verdict='' exitline='' summary='' skipline='' line n status detail secs
+	log_tail "$log" 100
+	local -a tail=("${LOG_TAIL[@]}")
+	# The verdict is arm/run's last line, EXIT: the payload's last console
+	# line and SUMMARY: comes just before it: search backwards.
+	for ((n = ${#tail[@]} - 1; n >= 0; n--)); do
+		line=${tail[n]%$'\r'}
+		if [ -z "$verdict" ] && [[ $line == 'arm/run: '* ]]; then verdict=${line#arm/run: }; fi
+		if [ -z "$exitline" ] && [[ $line == 'EXIT: '* ]]; then exitline=${line#EXIT: }; fi
+		if [ -z "$summary" ] && [[ $line == 'SUMMARY: '* ]]; then summary=${line#SUMMARY: }; fi
+		if [ -z "$skipline" ] && [[ $line == 'SKIP: '* ]]; then skipline=${line#SKIP: }; fi
+		[ -n "$verdict" ] && [ -n "$exitline" ] && [ -n "$summary" ] && [ -n "$skipline" ] && break
+	done
+	fmt_secs "$us" 2
+	secs=${REPLY}s
+	case $rc in
+	0 | 1 | 77)
+		status=PASS
+		[ "$rc" = 1 ] && status=FAIL
+		[ "$rc" = 77 ] && status=SKIP
+		# Prefer the payload's own words ("EXIT: FAIL summary"; for a skip,
+		# its last "SKIP: reason" check line; its SUMMARY: line), then
+		# arm/run's ("FAIL: words" or "FAIL (words)").
+		detail=''
+		if [[ $exitline == "$status "?* ]]; then detail=${exitline#"$status "}
+		elif [ "$status" = SKIP ] && [ -n "$skipline" ]; then detail=$skipline
+		elif [ -n "$summary" ]; then detail=$summary
+		elif [[ $verdict == "$status: "?* ]]; then detail=${verdict#"$status: "}
+		elif [[ $verdict == "$status ("*")" ]]; then detail=${verdict#"$status ("} detail=${detail%)}
+		fi
+		verdict_condense "$detail"
+		detail=$REPLY
+		if [ "$status" = SKIP ]; then detail=${detail:-no reason given}
+		else detail+=${detail:+, }$secs; fi
+		;;
+	124)
+		status=TIMEOUT
+		if [[ $verdict == TIMEOUT* ]]; then detail=${verdict#TIMEOUT }
+		else detail="arm/run did not stop by itself; run_tests.sh killed it after ${backstop}s"; fi
+		;;
+	137)
+		if [ "$backstop" -gt 0 ] && [ "$us" -ge $((backstop * 1000000)) ]; then
+			status=TIMEOUT detail="arm/run ignored SIGTERM; run_tests.sh killed it after ${backstop}s"
+		else
+			status=ERROR detail="arm/run was killed (SIGKILL) after $secs"
+		fi
+		;;
+	*)
+		status=ERROR
+		if [ -n "$verdict" ]; then detail=$verdict
+		else detail="arm/run exited with status $rc and no verdict line"; fi
+		case $rc in
+		2 | 3) ;;
+		*) [ -n "$verdict" ] && detail+=" (exit status $rc)" ;;
+		esac
+		;;
+	esac
+	# shellcheck disable=SC2034 # R_* are read by run_tests.sh, tap.bash, junit.bash
+	R_STATUS[i]=$status R_DETAIL[i]=$detail R_VERDICT[i]=$verdict R_RC[i]=$rc R_US[i]=$us
+}
+
+# verdict_condense SUMMARY: REPLY = SUMMARY without its "0 something" items
+# after the first: "13 tests, 0 unexpected failures, 1 skipped" reads as
+# "13 tests, 1 skipped"; the log keeps the full line.
+verdict_condense() {
+	local rest=$1, item out=''
+	# Only a test-count summary: a SKIP reason such as "needs 2 GICs, 0
+	# found" must stay whole.
+	if ! [[ $1 =~ ^[0-9]+\ tests?, ]]; then REPLY=$1; return; fi
+	while [ -n "$rest" ]; do
+		item=${rest%%,*} rest=${rest#*,}
+		item=${item# }
+		[ -n "$out" ] && [[ $item == '0 '* ]] && continue
+		out+=${out:+, }$item
+	done
+	REPLY=$out
+}
+
+# verdict_failed I: true when test I counts as a failure.
+verdict_failed() {
+	case ${R_STATUS[$1]} in FAIL | TIMEOUT | ERROR) return 0 ;; esac
+	return 1
+}
