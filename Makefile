@@ -8,15 +8,14 @@ SHELL := /bin/bash
 # run ./configure yourself for other options.
 -include config.mak
 config.mak:
-	scripts/setup-deps.sh
-	./configure
+	libfdt=$$(scripts/setup-deps.sh) && ./configure --libfdt="$$libfdt"
 
-PAYLOADS := selftest idregs
+PAYLOADS := selftest idregs probes migrate
 FLATS := $(PAYLOADS:%=arm/%.flat)
 
 # auxinfo.c is compiled once per payload (arm/%.aux.o), not into the library.
 LIB_SRCS := $(filter-out lib/auxinfo.c,$(wildcard lib/*.c))
-LIB_OBJS := $(LIB_SRCS:.c=.o) lib/tables-idregs.o
+LIB_OBJS := $(LIB_SRCS:.c=.o) lib/tables-idregs.o lib/tables-probes.o
 START_OBJ := arm/cstart64.o
 
 # Why each flag: -mstrict-align, the C start-up runs with the MMU off where

@@ -14,6 +14,24 @@
 extern char _end[];
 u64 boot_el;	/* the EL the payload was entered at; written by the start code */
 
+#define CNTKCTL_EL0PCTEN	(1UL << 0)
+#define CNTKCTL_EL0VCTEN	(1UL << 1)
+#define SCTLR_MSCEN		(1UL << 33)
+
+/*
+ * What EL0 code may use, on every CPU: both counters (so that EL0 probes of
+ * the counters see the feature, not a disabled access), and the memory
+ * copy/set instructions where FEAT_MOPS exists (SCTLR_EL1.MSCEn is RES0
+ * without it).
+ */
+void cpu_init_el0_access(void)
+{
+	write_sysreg(read_sysreg(cntkctl_el1) | CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN, cntkctl_el1);
+	if ((read_sysreg(s3_0_c0_c6_2) >> 16) & 0xf)	/* ID_AA64ISAR2_EL1.MOPS */
+		write_sysreg(read_sysreg(sctlr_el1) | SCTLR_MSCEN, sctlr_el1);
+	isb();
+}
+
 void __noreturn start_c(const void *fdt);
 void start_c(const void *fdt)
 {
@@ -41,6 +59,7 @@ void start_c(const void *fdt)
 	this_cpu()->cpu = (unsigned int)self;
 	this_cpu()->mpidr = read_sysreg(mpidr_el1);
 	this_cpu()->online = true;
+	cpu_init_el0_access();
 	alloc_init((uintptr_t)_end);
 	argc = args_setup(platform.bootargs, &argv);
 

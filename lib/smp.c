@@ -34,9 +34,11 @@ static void clean_to_poc(const void *start, size_t size)
 }
 
 void __noreturn secondary_main(struct percpu *pc);
+void cpu_init_el0_access(void);	/* lib/setup.c */
 void secondary_main(struct percpu *pc)
 {
 	pc->mpidr = read_sysreg(mpidr_el1);
+	cpu_init_el0_access();
 	dmb(ish);
 	pc->online = true;
 	dsb(ish);

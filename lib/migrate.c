@@ -1,0 +1,78 @@
+/* migrate.c: the guest half of the migration protocol of migrate.h. */
+#include "migrate.h"
+#include "asm/sysreg.h"
+
+#define PROTO		"GUESTVIEW-MIGRATE"
+#define LINE_MAX_LEN	128
+
+static unsigned int seq;
+
+/* Read one console line (without the newline); bytes past the buffer are dropped. */
+static void read_line(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		int c = console_getc();
+		if (c < 0) {
+			cpu_relax();
+			continue;
+		}
+		if (c == '\n' || c == '\r') {
+			if (len)
+				break;
+			continue;
+		}
+		if (len + 1 < size)
+			buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+}
+
+/* "... key=value ..." -> value as a number; false when absent. */
+static bool field_u64(const char *line, const char *key, u64 *val)
+{
+	const char *p = strstr(line, key);
+	char *end;
+
+	if (!p || (p != line && p[-1] != ' '))
+		return false;
+	p += strlen(key);
+	*val = strtoul(p, &end, 10);
+	return end != p && (*end == ' ' || *end == '\0');
+}
+
+static void exchange(const char *kind, struct migration *m)
+{
+	char line[LINE_MAX_LEN];
+	u64 got_seq, host_ns;
+
+	seq++;
+	printf(PROTO " %s seq=%u\n", kind, seq);
+	for (;;) {
+		read_line(line, sizeof(line));
+		if (strncmp(line, PROTO " ack ", strlen(PROTO " ack ")))
+			continue;	/* not for us: echo, noise, an old ack */
+		if (field_u64(line, "seq=", &got_seq) && got_seq == seq &&
+		    field_u64(line, "host_ns=", &host_ns))
+			break;
+	}
+	m->seq = seq;
+	m->host_ns = host_ns;
+	m->counter = timer_count();
+}
+
+void migrate(struct migration *m)
+{
+	exchange("request", m);
+}
+
+void migrate_clock(struct migration *m)
+{
+	exchange("clock", m);
+}
+
+void migrate_skip(const char *reason)
+{
+	printf(PROTO " skip reason=%s\n", reason);
+}
