@@ -49,6 +49,7 @@ static void exchange(const char *kind, struct migration *m)
 
 	seq++;
 	printf(PROTO " %s seq=%u\n", kind, seq);
+	m->sent = timer_count();
 	for (;;) {
 		read_line(line, sizeof(line));
 		if (strncmp(line, PROTO " ack ", strlen(PROTO " ack ")))

@@ -21,6 +21,7 @@
 struct migration {
 	unsigned int seq;	/* 1 for the first migration of this run */
 	u64 host_ns;		/* the host's clock when it acknowledged */
+	u64 sent;		/* CNTVCT_EL0 when the guest had sent its line */
 	u64 counter;		/* CNTVCT_EL0 when the guest saw the ack */
 };
 

@@ -1,0 +1,45 @@
+/* gvmigrate.h: the state of one gvmigrate run, shared by its files. */
+#ifndef GUESTVIEW_GVMIGRATE_H
+#define GUESTVIEW_GVMIGRATE_H
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include "evloop.h"
+#include "migrate_ops.h"
+
+enum {
+	EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_QEMU = 2, EXIT_HARNESS = 3,
+	EXIT_SKIP = 77, EXIT_XFAIL = 78, EXIT_TIMEOUT = 124, EXIT_INTERRUPTED = 130,
+};
+
+struct run {
+	char **config[2];		/* QEMU command lines: source's, destination's */
+	const char *mode;		/* "unix" or "tcp" */
+	bool netns;
+	const char *save, *restore;
+	long timeout_s;
+	const char *expect_refusal;
+	regex_t refusal_re;
+	char dir[160];			/* private, 0700; short: socket paths have 108 bytes */
+	struct evloop ev;
+	uint64_t deadline;
+	/* the running QEMU, the one prepared for next, and one still shutting down */
+	struct vm vm[3];
+	char ns[2][24];			/* network namespace per configuration */
+	char addr[2][24];		/* its address */
+	bool ns_made[2], link_made;
+	unsigned int migrations;
+};
+
+int run_migrations(struct run *r);
+void stop_all(struct run *r);
+int netns_up(struct run *r);
+void netns_down(struct run *r);
+/* Run a command and wait for it; returns its exit status, or -1. */
+int run_command(char *const argv[]);
+void remove_tree(const char *dir);
+/* After a refused migration: the registers behind it, written to out. */
+void diagnose_cpregs(struct run *r, int src_cfg, int dst_cfg, FILE *out);
+
+#endif

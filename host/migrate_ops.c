@@ -1,0 +1,279 @@
+/* migrate_ops.c: see migrate_ops.h. */
+#include "migrate_ops.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct answer_wait {
+	struct vm *vm;
+	int id;
+};
+
+static bool answered(void *arg)
+{
+	struct answer_wait *w = arg;
+
+	return qmp_response(&w->vm->qmp, w->id) || w->vm->qmp.fd < 0 || w->vm->proc.exited;
+}
+
+static const char *wait_name(enum wait_result r)
+{
+	return r == WAIT_TIMEOUT ? "timed out" : "was interrupted";
+}
+
+int qmp_exec(struct evloop *ev, struct vm *vm, const char *cmd, json_object *args,
+	     json_object **ret, uint64_t deadline)
+{
+	struct answer_wait w = { vm, qmp_send(&vm->qmp, cmd, args) };
+	const struct qmp_answer *a;
+	enum wait_result r;
+
+	if (w.id < 0) {
+		printf("gvmigrate: %s: cannot send QMP %s (monitor gone)\n", vm->name, cmd);
+		return -1;
+	}
+	r = evloop_wait(ev, answered, &w, deadline);
+	a = qmp_response(&vm->qmp, w.id);
+	if (r != WAIT_OK || !a) {
+		printf("gvmigrate: %s: QMP %s %s\n", vm->name, cmd,
+		       r != WAIT_OK ? wait_name(r) : "got no answer: QEMU exited");
+		qmp_forget(&vm->qmp, w.id);
+		return -1;
+	}
+	if (a->is_error) {
+		printf("gvmigrate: %s: QMP %s failed: %s\n", vm->name, cmd, qmp_error_desc(a));
+		qmp_forget(&vm->qmp, w.id);
+		return -1;
+	}
+	if (ret)
+		*ret = json_object_get(a->ret);
+	qmp_forget(&vm->qmp, w.id);
+	return 0;
+}
+
+static bool greeted(void *arg)
+{
+	struct vm *vm = arg;
+
+	return vm->qmp.greeted || vm->proc.exited || (vm->proc.out_fd < 0 && vm->qmp.fd < 0);
+}
+
+int qmp_handshake(struct evloop *ev, struct vm *vm, uint64_t deadline)
+{
+	enum wait_result r = evloop_wait(ev, greeted, vm, deadline);
+
+	if (r != WAIT_OK || !vm->qmp.greeted) {
+		char st[64];
+		printf("gvmigrate: %s: QEMU %s before its monitor was up (%s)%s%s\n", vm->name,
+		       r != WAIT_OK ? wait_name(r) : "ended", proc_status_str(&vm->proc, st, sizeof(st)),
+		       vm->first_error[0] ? ": " : "", vm->first_error);
+		return -1;
+	}
+	if (qmp_exec(ev, vm, "qmp_capabilities", NULL, NULL, deadline))
+		return -1;
+	vm->qmp.capable = true;
+	return 0;
+}
+
+int migration_caps(struct evloop *ev, struct vm *vm, bool return_path, uint64_t deadline)
+{
+	/* events: MIGRATION state events; return-path: the source learns of a destination failure. */
+	static const char *const caps[] = { "events", "return-path" };
+	json_object *list = json_object_new_array(), *args = json_object_new_object();
+
+	for (unsigned int i = 0; i < (return_path ? 2u : 1u); i++) {
+		json_object *c = json_object_new_object();
+		json_object_object_add(c, "capability", json_object_new_string(caps[i]));
+		json_object_object_add(c, "state", json_object_new_boolean(1));
+		json_object_array_add(list, c);
+	}
+	json_object_object_add(args, "capabilities", list);
+	return qmp_exec(ev, vm, "migrate-set-capabilities", args, NULL, deadline);
+}
+
+int incoming_start(struct evloop *ev, struct vm *dst, const char *uri, char *actual,
+		   size_t size, uint64_t deadline)
+{
+	json_object *args = json_object_new_object(), *ret = NULL, *addrs, *a0, *host, *port;
+
+	json_object_object_add(args, "uri", json_object_new_string(uri));
+	if (qmp_exec(ev, dst, "migrate-incoming", args, NULL, deadline))
+		return -1;
+	snprintf(actual, size, "%s", uri);
+	if (strncmp(uri, "tcp:", 4))
+		return 0;
+	/* A tcp port 0 lets QEMU choose a free port; query-migrate says which. */
+	if (qmp_exec(ev, dst, "query-migrate", NULL, &ret, deadline))
+		return -1;
+	if (json_object_object_get_ex(ret, "socket-address", &addrs) &&
+	    (a0 = json_object_array_get_idx(addrs, 0)) &&
+	    json_object_object_get_ex(a0, "host", &host) && json_object_object_get_ex(a0, "port", &port))
+		snprintf(actual, size, "tcp:%s:%s", json_object_get_string(host),
+			 json_object_get_string(port));
+	json_object_put(ret);
+	return 0;
+}
+
+int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	char text[128];
+	struct iovec iov;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			      .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int id = vm->qmp.next_id++;
+	struct answer_wait w = { vm, id };
+	const struct qmp_answer *a;
+
+	/* getfd takes the descriptor from the message that carries the command. */
+	snprintf(text, sizeof(text),
+		 "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"%s\"},\"id\":%d}\n", name, id);
+	iov = (struct iovec){ text, strlen(text) };
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	for (int i = 0; i < QMP_MAX_PENDING; i++)
+		if (!vm->qmp.answers[i].id) {
+			vm->qmp.answers[i] = (struct qmp_answer){ .id = id };
+			break;
+		}
+	if (sendmsg(vm->qmp.fd, &msg, 0) != (ssize_t)strlen(text)) {
+		printf("gvmigrate: %s: cannot pass the stream file to QEMU\n", vm->name);
+		return -1;
+	}
+	if (evloop_wait(ev, answered, &w, deadline) != WAIT_OK || !(a = qmp_response(&vm->qmp, id)) ||
+	    a->is_error) {
+		printf("gvmigrate: %s: QMP getfd failed\n", vm->name);
+		qmp_forget(&vm->qmp, id);
+		return -1;
+	}
+	qmp_forget(&vm->qmp, id);
+	return 0;
+}
+
+/*
+ * GVMIGRATE_FAULT, for the project's own tests: a fault at a known moment,
+ * just after the migration started.  kill-destination, kill-source
+ * (SIGKILL), interrupt (SIGINT to the harness itself, as a Ctrl-C).
+ */
+static void inject_fault(struct vm *src, struct vm *dst)
+{
+	static bool injected;	/* once per run: the diagnosis migrates too */
+	const char *fault = getenv("GVMIGRATE_FAULT");
+
+	if (!fault || !*fault || injected || !dst)
+		return;
+	injected = true;
+	printf("gvmigrate: injecting fault '%s' (GVMIGRATE_FAULT)\n", fault);
+	if (!strcmp(fault, "kill-destination") && dst)
+		kill(dst->proc.pid, SIGKILL);
+	else if (!strcmp(fault, "kill-source"))
+		kill(src->proc.pid, SIGKILL);
+	else if (!strcmp(fault, "interrupt"))
+		kill(getpid(), SIGINT);
+}
+
+struct mig_wait {
+	struct vm *src, *dst;
+};
+
+static bool src_final(const struct vm *src)
+{
+	return !strcmp(src->mig_status, "completed") || !strcmp(src->mig_status, "failed") ||
+	       !strcmp(src->mig_status, "cancelled");
+}
+
+static bool src_final_cond(void *arg)
+{
+	return src_final(arg);
+}
+
+/*
+ * Success is the destination's word only: running again.  The source can
+ * say "completed" while the destination failed to load the stream.
+ */
+static bool mig_done(void *arg)
+{
+	struct mig_wait *w = arg;
+
+	if (!w->dst)
+		return src_final(w->src) || w->src->proc.exited;
+	if (w->dst->resumed || w->dst->proc.exited || !strcmp(w->dst->mig_status, "failed"))
+		return true;
+	return w->src->proc.exited || !strcmp(w->src->mig_status, "failed") ||
+	       !strcmp(w->src->mig_status, "cancelled");
+}
+
+/* ", destination 1 exited (killed by signal 9)" when it did. */
+static void append_exit(char *err, size_t size, const struct vm *vm)
+{
+	char st[64];
+	size_t len = strlen(err);
+
+	if (vm->proc.exited && len < size)
+		snprintf(err + len, size - len, "; %s exited (%s)", vm->name,
+			 proc_status_str(&vm->proc, st, sizeof(st)));
+}
+
+static long json_ms(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? (long)json_object_get_int64(v) : -1;
+}
+
+int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *uri,
+		struct mig_stats *st, char *err, size_t errsize, uint64_t deadline)
+{
+	struct mig_wait w = { src, dst };
+	json_object *args = json_object_new_object(), *ret = NULL, *desc;
+	enum wait_result r;
+
+	*st = (struct mig_stats){ -1, -1, -1 };
+	err[0] = '\0';
+	/* A QEMU that was a destination before has the events of that migration. */
+	src->mig_status[0] = '\0';
+	if (dst)
+		dst->resumed = false;
+	json_object_object_add(args, "uri", json_object_new_string(uri));
+	if (qmp_exec(ev, src, "migrate", args, NULL, deadline)) {
+		snprintf(err, errsize, "the source refused to start the migration");
+		return -1;
+	}
+	inject_fault(src, dst);
+	r = evloop_wait(ev, mig_done, &w, deadline);
+	if (r != WAIT_OK) {
+		snprintf(err, errsize, "the migration %s (source: %s, destination: %s)",
+			 wait_name(r), src->mig_status[0] ? src->mig_status : "no event",
+			 dst ? (dst->mig_status[0] ? dst->mig_status : "no event") : "-");
+		return -1;
+	}
+	/* When the destination resumed, the source has its final status too (return path). */
+	if (dst && dst->resumed)
+		evloop_wait(ev, src_final_cond, src, now_ms() + 5000);
+	if (!src->proc.exited && !qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline)) {
+		if (getenv("GVMIGRATE_DEBUG"))
+			printf("gvmigrate: debug: %s query-migrate: %s\n", src->name, json_object_to_json_string(ret));
+		st->total_ms = json_ms(ret, "total-time");
+		st->downtime_ms = json_ms(ret, "downtime");
+		st->setup_ms = json_ms(ret, "setup-time");
+		if (json_object_object_get_ex(ret, "error-desc", &desc))
+			snprintf(err, errsize, "source: %s", json_object_get_string(desc));
+		json_object_put(ret);
+	}
+	if (dst ? dst->resumed && !dst->proc.exited : !strcmp(src->mig_status, "completed"))
+		return 0;
+	if (!err[0] && dst && (dst->proc.exited || !strcmp(dst->mig_status, "failed")))
+		snprintf(err, errsize, "the destination failed to load the migration stream");
+	else if (!err[0])
+		snprintf(err, errsize, "source status '%s'", src->mig_status[0] ? src->mig_status : "unknown");
+	append_exit(err, errsize, src);
+	if (dst)
+		append_exit(err, errsize, dst);
+	return -1;
+}

@@ -1,0 +1,354 @@
+/*
+ * run.c: the migration loop of gvmigrate (see gvmigrate.c for the model).
+ * Phases and their time limits all come from the one run deadline; each
+ * failure is reported with the QEMU it concerns and the phase it was in.
+ */
+#include "gvmigrate.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STATE_MAGIC "GUESTVIEW-STATE seq="
+
+static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming,
+		    int stream_fd)
+{
+	struct proc_opts opts = { .netns = r->netns ? r->ns[cfg] : NULL, .stream_fd = stream_fd };
+
+	if (vm_start(vm, name, r->config[cfg], r->dir, incoming, &opts)) {
+		printf("gvmigrate: %s: cannot start %s: %s\n", name, r->config[cfg][0], strerror(errno));
+		return -1;
+	}
+	evloop_add(&r->ev, vm);
+	return 0;
+}
+
+/*
+ * The old source is told to go (SIGTERM) but not waited for: the guest runs
+ * on the destination meanwhile and its console must be served.  The event
+ * loop reaps it; stop_all makes sure at the end.
+ */
+static void retire_vm(struct vm *vm)
+{
+	if (vm->proc.pid > 0 && !proc_poll_exit(&vm->proc))
+		kill(vm->proc.pid, SIGTERM);
+}
+
+static struct vm *free_slot(struct run *r, const struct vm *busy1, const struct vm *busy2)
+{
+	for (int i = 0; i < 3; i++) {
+		struct vm *vm = &r->vm[i];
+		if (vm == busy1 || vm == busy2)
+			continue;
+		if (vm->proc.pid > 0) {
+			/* A retired QEMU: its slot is needed now. */
+			evloop_del(&r->ev, vm);
+			vm_stop(vm);
+		}
+		return vm;
+	}
+	return NULL;
+}
+
+void stop_all(struct run *r)
+{
+	for (int i = 0; i < 3; i++)
+		if (r->vm[i].proc.pid > 0) {
+			evloop_del(&r->ev, &r->vm[i]);
+			vm_stop(&r->vm[i]);
+		}
+}
+
+/* The exit status for a run that ended on a wait that did not succeed. */
+static int wait_failed(struct run *r, enum wait_result w, const char *phase)
+{
+	if (w == WAIT_SIGNAL) {
+		printf("gvmigrate: interrupted (signal %d) %s\n", r->ev.signal, phase);
+		return EXIT_INTERRUPTED;
+	}
+	printf("gvmigrate: TIMEOUT after %lds %s\n", r->timeout_s, phase);
+	return EXIT_TIMEOUT;
+}
+
+static int prepare(struct run *r, struct vm *vm)
+{
+	/* Saving to or restoring from a file: no return path on a file. */
+	bool return_path = !r->save && !r->restore;
+
+	if (vm_qmp_ready(vm))
+		return 0;
+	if (qmp_handshake(&r->ev, vm, r->deadline) ||
+	    migration_caps(&r->ev, vm, return_path, r->deadline))
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	return 0;
+}
+
+static int ack(struct vm *vm, unsigned int seq)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "GUESTVIEW-MIGRATE ack seq=%u host_ns=%" PRIu64, seq, now_ns());
+	if (vm_send_line(vm, line)) {
+		printf("gvmigrate: %s: cannot write to the guest's console\n", vm->name);
+		return -1;
+	}
+	return 0;
+}
+
+static bool guest_event(void *arg)
+{
+	struct vm *vm = arg;
+
+	return vm->request != REQ_NONE || vm->proc.exited;
+}
+
+/* The end of the run: the last QEMU's exit and the guest's status line. */
+static int finish(struct run *r, struct vm *vm)
+{
+	char st[64];
+
+	proc_status_str(&vm->proc, st, sizeof(st));
+	if (!WIFEXITED(vm->proc.status) || WEXITSTATUS(vm->proc.status)) {
+		printf("gvmigrate: %s: QEMU ended with %s%s%s\n", vm->name, st,
+		       vm->first_error[0] ? ": " : "", vm->first_error);
+		return EXIT_QEMU;
+	}
+	if (r->expect_refusal) {
+		printf("gvmigrate: FAIL: the migration was expected to be refused (/%s/), but "
+		       "%u migration(s) succeeded: the incompatibility is gone, update unittests.cfg\n",
+		       r->expect_refusal, r->migrations);
+		return EXIT_FAIL;
+	}
+	if (!strcmp(vm->exit_status, "PASS"))
+		return EXIT_PASS;
+	if (!strcmp(vm->exit_status, "SKIP"))
+		return EXIT_SKIP;
+	if (!strcmp(vm->exit_status, "FAIL"))
+		return EXIT_FAIL;
+	printf("gvmigrate: %s: QEMU exited without the guest's status line\n", vm->name);
+	return EXIT_QEMU;
+}
+
+/* Every line QEMU wrote to stderr, attributed. */
+static void said(FILE *f, const struct vm *vm)
+{
+	for (const char *p = vm->errors; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(f, "%s said: %.*s\n", vm->name, len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* A refused migration: what QEMU said, the registers behind it, and the verdict. */
+static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, const char *err)
+{
+	char *diag = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&diag, &len);
+	int rc;
+
+	fprintf(f, "migration %u refused: %s\n", r->migrations, err);
+	said(f, src);
+	if (dst)
+		said(f, dst);
+	if (dst)
+		diagnose_cpregs(r, src_cfg, 1 - src_cfg, f);
+	fclose(f);
+	for (char *line = strtok(diag, "\n"); line; line = strtok(NULL, "\n"))
+		printf("gvmigrate: %s\n", line);
+	if (!r->expect_refusal) {
+		rc = EXIT_QEMU;
+	} else {
+		/* strtok cut the text into lines: match line by line. */
+		bool match = false;
+		for (size_t i = 0, start = 0; i <= len; i++)
+			if (i == len || diag[i] == '\0') {
+				match = match || !regexec(&r->refusal_re, diag + start, 0, NULL, 0);
+				start = i + 1;
+			}
+		if (match) {
+			printf("gvmigrate: XFAIL: refused as expected (/%s/)\n", r->expect_refusal);
+			rc = EXIT_XFAIL;
+		} else {
+			printf("gvmigrate: FAIL: refused, but the diagnosis does not match the "
+			       "expected /%s/: something else is to blame now\n", r->expect_refusal);
+			rc = EXIT_FAIL;
+		}
+	}
+	free(diag);
+	return rc;
+}
+
+static int save_state(struct run *r, struct vm *src, unsigned int seq)
+{
+	struct mig_stats st;
+	char err[512], header[64];
+	int fd = open(r->save, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
+
+	if (fd < 0) {
+		printf("gvmigrate: --save %s: %s\n", r->save, strerror(errno));
+		return EXIT_HARNESS;
+	}
+	snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq);
+	if (write(fd, header, strlen(header)) != (ssize_t)strlen(header) ||
+	    qmp_pass_fd(&r->ev, src, fd, "gvstate", r->deadline)) {
+		close(fd);
+		return EXIT_HARNESS;
+	}
+	close(fd);
+	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", &st, err, sizeof(err), r->deadline);
+	if (rc)
+		return refused(r, src, NULL, 0, err);
+	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); "
+	       "continue with --restore %s\n", r->save, seq, st.total_ms, r->save);
+	return EXIT_PASS;
+}
+
+/* Start the destination configuration from a saved state; returns its vm or NULL. */
+static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
+{
+	char header[64] = { 0 }, actual[64];
+	struct mig_stats st = { 0 };
+	int fd = open(r->restore, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t hlen;
+
+	if (fd < 0) {
+		printf("gvmigrate: --restore %s: %s\n", r->restore, strerror(errno));
+		return EXIT_HARNESS;
+	}
+	n = pread(fd, header, sizeof(header) - 1, 0);
+	if (n <= 0 || strncmp(header, STATE_MAGIC, strlen(STATE_MAGIC)) || !strchr(header, '\n') ||
+	    sscanf(header + strlen(STATE_MAGIC), "%u", seq) != 1) {
+		printf("gvmigrate: --restore %s: not a state saved by gvmigrate --save\n", r->restore);
+		close(fd);
+		return EXIT_HARNESS;
+	}
+	/* QEMU reads the stream from the descriptor's offset: just past our header. */
+	hlen = (size_t)(strchr(header, '\n') - header) + 1;
+	lseek(fd, (off_t)hlen, SEEK_SET);
+	if (start_vm(r, vm, "restored", 1, true, fd)) {
+		close(fd);
+		return EXIT_HARNESS;
+	}
+	close(fd);
+	if (prepare(r, vm) || incoming_start(&r->ev, vm, "fd:3", actual, sizeof(actual), r->deadline))
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	(void)st;
+	return 0;
+}
+
+static bool resumed_or_gone(void *arg)
+{
+	struct vm *vm = arg;
+
+	return vm->resumed || vm->proc.exited || !strcmp(vm->mig_status, "failed");
+}
+
+static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cfg, unsigned int seq)
+{
+	char uri[256], actual[256], err[512];
+	struct mig_stats st;
+	uint64_t t0 = now_ns(), t1;
+	int rc;
+
+	if ((rc = prepare(r, cur)) || (rc = prepare(r, next)))
+		return rc;
+	if (!strcmp(r->mode, "unix"))
+		snprintf(uri, sizeof(uri), "unix:%s/migration%u.sock", r->dir, r->migrations);
+	else
+		snprintf(uri, sizeof(uri), "tcp:%s:0", r->netns ? r->addr[1 - cur_cfg] : "127.0.0.1");
+	if (incoming_start(&r->ev, next, uri, actual, sizeof(actual), r->deadline))
+		return r->ev.signal ? EXIT_INTERRUPTED : refused(r, cur, next, cur_cfg, "the destination did not start listening");
+	if (migrate_run(&r->ev, cur, next, actual, &st, err, sizeof(err), r->deadline))
+		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
+		       refused(r, cur, next, cur_cfg, err);
+	if (ack(next, seq))
+		return EXIT_QEMU;
+	t1 = now_ns();
+	printf("gvmigrate: migration %u (%s%s): %s -> %s, %.1f ms from request to ack; ", r->migrations,
+	       r->mode, r->netns ? ", network namespaces" : "", cur->name, next->name, (t1 - t0) / 1e6);
+	/* QEMU 7.2 reports zeros for a QEMU that was itself a destination before. */
+	if (st.total_ms > 0)
+		printf("QEMU: total %ld ms, downtime %ld ms, setup %ld ms\n", st.total_ms,
+		       st.downtime_ms, st.setup_ms);
+	else
+		printf("QEMU: no figures\n");
+	return 0;
+}
+
+int run_migrations(struct run *r)
+{
+	struct vm *cur = &r->vm[0], *next = NULL;
+	int cur_cfg = 0, rc;
+	unsigned int seq;
+	char name[32];
+
+	if (r->restore) {
+		if ((rc = restore_state(r, cur, &seq)))
+			return rc;
+		cur_cfg = 1;
+		if ((rc = evloop_wait(&r->ev, resumed_or_gone, cur, r->deadline)))
+			return wait_failed(r, rc, "while the saved state loaded");
+		if (!cur->resumed)
+			return refused(r, cur, NULL, 1, "the saved state did not load");
+		printf("gvmigrate: %s: state loaded from %s\n", cur->name, r->restore);
+		if (ack(cur, seq))
+			return EXIT_QEMU;
+	} else if (start_vm(r, cur, "source", 0, false, -1)) {
+		return EXIT_HARNESS;
+	}
+	for (;;) {
+		enum wait_result w;
+
+		/* Start the next destination ahead: it boots while the guest works. */
+		if (!next && !r->save) {
+			next = free_slot(r, cur, NULL);
+			snprintf(name, sizeof(name), "destination %u", r->migrations + 1);
+			if (start_vm(r, next, name, 1 - cur_cfg, true, -1))
+				return EXIT_HARNESS;
+		}
+		w = evloop_wait(&r->ev, guest_event, cur, r->deadline);
+		if (w != WAIT_OK)
+			return wait_failed(r, w, r->migrations ? "after the last migration: the guest "
+				"neither finished nor asked again" : "before the guest asked for a migration");
+		if (cur->proc.exited && cur->request == REQ_NONE)
+			return finish(r, cur);
+		seq = cur->request_seq;
+		switch (cur->request) {
+		case REQ_CLOCK:
+			cur->request = REQ_NONE;
+			if (ack(cur, seq))
+				return EXIT_QEMU;
+			continue;
+		case REQ_SKIP:
+			cur->request = REQ_NONE;
+			printf("gvmigrate: the guest will not ask for a migration\n");
+			continue;
+		case REQ_MIGRATE:
+			break;
+		case REQ_NONE:
+			continue;
+		}
+		cur->request = REQ_NONE;
+		r->migrations++;
+		if (r->save) {
+			if ((rc = prepare(r, cur)))
+				return rc;
+			return save_state(r, cur, seq);
+		}
+		if ((rc = migrate_to(r, cur, next, cur_cfg, seq)))
+			return rc;
+		retire_vm(cur);
+		cur = next;
+		next = NULL;
+		cur_cfg = 1 - cur_cfg;
+	}
+}

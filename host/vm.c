@@ -1,0 +1,165 @@
+/* vm.c: see vm.h. */
+#include "vm.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define PROTO "GUESTVIEW-MIGRATE "
+
+static void on_event(void *ctx, const char *name, json_object *data)
+{
+	struct vm *vm = ctx;
+	json_object *st;
+
+	if (!strcmp(name, "MIGRATION") && json_object_object_get_ex(data, "status", &st))
+		snprintf(vm->mig_status, sizeof(vm->mig_status), "%s", json_object_get_string(st));
+	else if (!strcmp(name, "RESUME"))
+		vm->resumed = true;
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int vm_start(struct vm *vm, const char *name, char *const argv[], const char *dir,
+	     bool incoming, const struct proc_opts *opts)
+{
+	static unsigned int serial;
+	char chardev[PATH_MAX + 64];
+	char *const extra[] = { "-chardev", chardev, "-mon", "chardev=gvqmp,mode=control",
+				"-incoming", "defer" };
+	size_t n = 0, nextra = incoming ? 6 : 4;
+	char **full;
+	int rc;
+
+	memset(vm, 0, sizeof(*vm));
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	vm->qmp.fd = -1;
+	snprintf(vm->qmp_path, sizeof(vm->qmp_path), "%s/qmp%u.sock", dir, ++serial);
+	vm->qmp_listen = listen_unix(vm->qmp_path);
+	if (vm->qmp_listen < 0)
+		return -1;
+	snprintf(chardev, sizeof(chardev), "socket,id=gvqmp,path=%s", vm->qmp_path);
+	while (argv[n])
+		n++;
+	full = calloc(n + nextra + 1, sizeof(*full));
+	if (!full)
+		return -1;
+	memcpy(full, argv, n * sizeof(*full));
+	memcpy(full + n, extra, nextra * sizeof(*full));
+	rc = proc_start(&vm->proc, full, opts);
+	free(full);
+	return rc;
+}
+
+int vm_on_qmp_listen(struct vm *vm)
+{
+	int fd = accept4(vm->qmp_listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return errno == EAGAIN ? 0 : -1;
+	close(vm->qmp_listen);
+	vm->qmp_listen = -1;
+	unlink(vm->qmp_path);
+	qmp_init(&vm->qmp, fd, on_event, vm);
+	return 0;
+}
+
+bool vm_qmp_ready(const struct vm *vm)
+{
+	return vm->qmp.fd >= 0 && vm->qmp.capable;
+}
+
+static void console_line(struct vm *vm, const char *line)
+{
+	unsigned int seq;
+
+	vm->console_lines++;
+	printf("%s\n", line);
+	if (!strncmp(line, "EXIT: ", 6))
+		snprintf(vm->exit_status, sizeof(vm->exit_status), "%.*s", (int)sizeof(vm->exit_status) - 1, line + 6);
+	else if (!strncmp(line, "SUMMARY: ", 9))
+		snprintf(vm->summary, sizeof(vm->summary), "%.*s", (int)sizeof(vm->summary) - 1, line + 9);
+	else if (sscanf(line, PROTO "request seq=%u", &seq) == 1)
+		vm->request = REQ_MIGRATE, vm->request_seq = seq;
+	else if (sscanf(line, PROTO "clock seq=%u", &seq) == 1)
+		vm->request = REQ_CLOCK, vm->request_seq = seq;
+	else if (!strncmp(line, PROTO "skip", strlen(PROTO "skip")))
+		vm->request = REQ_SKIP;
+}
+
+int vm_on_console(struct vm *vm)
+{
+	char line[LINEBUF_SIZE];
+	long n = linebuf_fill(&vm->out, vm->proc.out_fd);
+
+	while (linebuf_next(&vm->out, line, sizeof(line)))
+		console_line(vm, line);
+	fflush(stdout);
+	return n == 0 ? -1 : 0;
+}
+
+int vm_on_stderr(struct vm *vm)
+{
+	char line[LINEBUF_SIZE];
+	long n = linebuf_fill(&vm->err, vm->proc.err_fd);
+
+	while (linebuf_next(&vm->err, line, sizeof(line))) {
+		size_t used = strlen(vm->errors);
+
+		printf("%s: %s\n", vm->name, line);
+		if (used < sizeof(vm->errors))
+			snprintf(vm->errors + used, sizeof(vm->errors) - used, "%.*s\n",
+				 (int)(sizeof(vm->errors) - used - 1), line);
+		if (!vm->first_error[0])
+			snprintf(vm->first_error, sizeof(vm->first_error), "%.*s",
+				 (int)sizeof(vm->first_error) - 1, line);
+	}
+	fflush(stdout);
+	return n == 0 ? -1 : 0;
+}
+
+int vm_send_line(struct vm *vm, const char *line)
+{
+	size_t len = strlen(line);
+	char buf[512];
+
+	if (len + 2 > sizeof(buf) || vm->proc.in_fd < 0)
+		return -1;
+	memcpy(buf, line, len);
+	buf[len++] = '\n';
+	return write(vm->proc.in_fd, buf, len) == (ssize_t)len ? 0 : -1;
+}
+
+void vm_stop(struct vm *vm)
+{
+	proc_stop(&vm->proc, 2000);
+	proc_close_fds(&vm->proc);
+	qmp_close(&vm->qmp);
+	if (vm->qmp_listen >= 0) {
+		close(vm->qmp_listen);
+		vm->qmp_listen = -1;
+		unlink(vm->qmp_path);
+	}
+}

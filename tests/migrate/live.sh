@@ -1,0 +1,42 @@
+#!/bin/bash
+# Live migration through arm/run and host/gvmigrate: same host over a unix
+# socket, ping-pong, TCP on loopback and between two network namespaces, and
+# what the guest must catch itself (a changed MIDR, a changed CNTFRQ).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+cd "$T_ROOT" || exit 2
+[ -x host/gvmigrate ] && [ -f arm/migrate.flat ] || t_skip "host/gvmigrate or arm/migrate.flat not built"
+export TIMEOUT=60s
+
+mig_run "unix: one migration, view and clock unchanged" 0 30 MIGRATION=unix -- \
+	arm/migrate.flat -smp 2 -append 'count=1 rate_ms=200'
+t_grep "unix: the guest compared its whole view" '^PASS: migration 1: the guest.s view is unchanged \([0-9]+ keys, 0 differ\)' "$T_OUT"
+t_grep "unix: the counter rate was checked against host time" '^PASS: migration 1: the counter runs at CNTFRQ_EL0.s rate' "$T_OUT"
+t_grep "unix: the harness reports QEMU's figures" '^gvmigrate: migration 1 \(unix\): source -> destination 1, [0-9.]+ ms from request to ack; QEMU: total [0-9]+ ms' "$T_OUT"
+
+mig_run "ping-pong: 6 migrations in one run" 0 40 MIGRATION=unix -- \
+	arm/migrate.flat -append 'count=6 rate_ms=0'
+t_grep "ping-pong: the sixth migration happened" '^gvmigrate: migration 6 \(unix\): destination 5 -> destination 6' "$T_OUT"
+t_grep "ping-pong: the guest checked after each" '^PASS: migration 6: the guest.s view is unchanged' "$T_OUT"
+
+mig_run "tcp on loopback" 0 30 MIGRATION=tcp -- arm/migrate.flat -append 'count=2 rate_ms=0'
+t_grep "tcp: QEMU chose a loopback port" '^gvmigrate: migration 2 \(tcp\)' "$T_OUT"
+
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	mig_run "tcp between two network namespaces" 0 30 MIGRATION=netns -- \
+		arm/migrate.flat -append 'count=2 rate_ms=0'
+	t_grep "netns: the namespaces were used" '^gvmigrate: migration 2 \(tcp, network namespaces\)' "$T_OUT"
+	t_check "netns: no namespace of the run is left" bash -c "! ip netns list | grep -q '^gvm'"
+fi
+
+# What a migration must not change, and the guest must catch when it does.
+mig_run "a different MIDR on the destination is caught by the guest" 1 30 MIGRATION=unix \
+	DEST_PARAMS='-cpu cortex-a57,midr=0x411fd071' -- arm/migrate.flat -cpu cortex-a57 -append 'count=1 rate_ms=0'
+t_grep "MIDR: the difference is named with both values" '^FAIL: migration 1: sysreg.MIDR_EL1: 0x00000000411fd070 before, 0x00000000411fd071 after' "$T_OUT"
+mig_run "a faster counter on the destination (cntfrq=1 GHz) is caught by the guest" 1 30 MIGRATION=unix \
+	DEST_PARAMS='-cpu cortex-a57,cntfrq=1000000000' -- arm/migrate.flat -cpu cortex-a57 -append 'count=1 rate_ms=200'
+# CNTFRQ_EL0 itself is migrated state (it still reads 62.5 MHz), but the
+# destination's counter runs at 1 GHz: only the rate check can see it.
+t_grep "CNTFRQ: the register still reads the source's value" '^PASS: migration 1: the guest.s view is unchanged' "$T_OUT"
+t_grep "CNTFRQ: the counter's rate change is caught" '^FAIL: migration 1: the counter runs at CNTFRQ_EL0.s rate \(62500000 Hz\)' "$T_OUT"
+t_done
