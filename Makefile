@@ -40,7 +40,9 @@ Q := @
 quiet = @printf '  %-7s %s\n'
 endif
 
-all: $(FLATS)
+HOST_TOOLS := host/gvfp host/gvmigrate host/gvstream
+
+all: $(FLATS) $(HOST_TOOLS)
 
 lib/%.o: lib/%.c config.mak
 	$(quiet) CC $@
@@ -87,17 +89,21 @@ deps:
 run: deps all
 	./run_tests.sh $(RUN_ARGS)
 
-check: deps all
+# The sanitizer build of gvfp is what tests/host prefers.
+check: deps all host/gvfp-asan
 	tests/run.sh $(CHECK_AREAS)
 
 bench: deps all
 	scripts/bench-runner.sh
 
-clean:
+clean: gvfp-clean gvmigrate-clean
 	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
 	rm -rf logs
 
 distclean: clean
 	rm -rf config.mak deps
+
+include host/host.mk
+include host/gvmigrate.mk
 
 -include $(wildcard arm/*.d lib/*.d)

@@ -14,7 +14,6 @@
 static int save_fresh(struct run *r, int cfg, const char *path)
 {
 	struct vm vm;
-	struct mig_stats st;
 	char err[256], *argv[256];
 	int n = 0, fd, rc = -1;
 	uint64_t deadline = now_ms() + 20000;
@@ -33,7 +32,7 @@ static int save_fresh(struct run *r, int cfg, const char *path)
 	if (fd >= 0 && !qmp_handshake(&r->ev, &vm, deadline) &&
 	    !migration_caps(&r->ev, &vm, false, deadline) &&
 	    !qmp_pass_fd(&r->ev, &vm, fd, "gvdiag", deadline))
-		rc = migrate_run(&r->ev, &vm, NULL, "fd:gvdiag", &st, err, sizeof(err), deadline);
+		rc = migrate_run(&r->ev, &vm, NULL, "fd:gvdiag", err, sizeof(err), deadline);
 	if (fd >= 0)
 		close(fd);
 	evloop_del(&r->ev, &vm);

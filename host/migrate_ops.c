@@ -228,13 +228,12 @@ static long json_ms(json_object *o, const char *key)
 }
 
 int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *uri,
-		struct mig_stats *st, char *err, size_t errsize, uint64_t deadline)
+		char *err, size_t errsize, uint64_t deadline)
 {
 	struct mig_wait w = { src, dst };
 	json_object *args = json_object_new_object(), *ret = NULL, *desc;
 	enum wait_result r;
 
-	*st = (struct mig_stats){ -1, -1, -1 };
 	err[0] = '\0';
 	/* A QEMU that was a destination before has the events of that migration. */
 	src->mig_status[0] = '\0';
@@ -253,21 +252,14 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 			 dst ? (dst->mig_status[0] ? dst->mig_status : "no event") : "-");
 		return -1;
 	}
-	/* When the destination resumed, the source has its final status too (return path). */
-	if (dst && dst->resumed)
-		evloop_wait(ev, src_final_cond, src, now_ms() + 5000);
+	if (dst ? dst->resumed && !dst->proc.exited : !strcmp(src->mig_status, "completed"))
+		return 0;
+	/* Failed: what the source knows about why. */
 	if (!src->proc.exited && !qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline)) {
-		if (getenv("GVMIGRATE_DEBUG"))
-			printf("gvmigrate: debug: %s query-migrate: %s\n", src->name, json_object_to_json_string(ret));
-		st->total_ms = json_ms(ret, "total-time");
-		st->downtime_ms = json_ms(ret, "downtime");
-		st->setup_ms = json_ms(ret, "setup-time");
 		if (json_object_object_get_ex(ret, "error-desc", &desc))
 			snprintf(err, errsize, "source: %s", json_object_get_string(desc));
 		json_object_put(ret);
 	}
-	if (dst ? dst->resumed && !dst->proc.exited : !strcmp(src->mig_status, "completed"))
-		return 0;
 	if (!err[0] && dst && (dst->proc.exited || !strcmp(dst->mig_status, "failed")))
 		snprintf(err, errsize, "the destination failed to load the migration stream");
 	else if (!err[0])
@@ -276,4 +268,21 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 	if (dst)
 		append_exit(err, errsize, dst);
 	return -1;
+}
+
+void migrate_stats(struct evloop *ev, struct vm *src, struct mig_stats *st, uint64_t deadline)
+{
+	json_object *ret = NULL;
+
+	*st = (struct mig_stats){ -1, -1, -1 };
+	/* With the return path the source completes when the destination took over. */
+	evloop_wait(ev, src_final_cond, src, deadline);
+	if (src->proc.exited || qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline))
+		return;
+	if (getenv("GVMIGRATE_DEBUG"))
+		printf("gvmigrate: debug: %s query-migrate: %s\n", src->name, json_object_to_json_string(ret));
+	st->total_ms = json_ms(ret, "total-time");
+	st->downtime_ms = json_ms(ret, "downtime");
+	st->setup_ms = json_ms(ret, "setup-time");
+	json_object_put(ret);
 }

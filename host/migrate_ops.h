@@ -31,6 +31,12 @@ int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint
  * what QEMU said.
  */
 int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *uri,
-		struct mig_stats *st, char *err, size_t errsize, uint64_t deadline);
+		char *err, size_t errsize, uint64_t deadline);
+/*
+ * QEMU's own figures of the source's last migration, once it has its final
+ * status (call after acknowledging the guest: the guest must not wait for
+ * statistics).
+ */
+void migrate_stats(struct evloop *ev, struct vm *src, struct mig_stats *st, uint64_t deadline);
 
 #endif

@@ -203,9 +203,10 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 		return EXIT_HARNESS;
 	}
 	close(fd);
-	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", &st, err, sizeof(err), r->deadline);
+	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", err, sizeof(err), r->deadline);
 	if (rc)
 		return refused(r, src, NULL, 0, err);
+	migrate_stats(&r->ev, src, &st, r->deadline);
 	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); "
 	       "continue with --restore %s\n", r->save, seq, st.total_ms, r->save);
 	return EXIT_PASS;
@@ -252,27 +253,48 @@ static bool resumed_or_gone(void *arg)
 	return vm->resumed || vm->proc.exited || !strcmp(vm->mig_status, "failed");
 }
 
+/*
+ * Get the next destination ready while the guest still works: monitor,
+ * capabilities, listening.  Returns 0, or an exit status.
+ */
+static int ready_destination(struct run *r, struct vm *next, int next_cfg)
+{
+	char uri[256];
+	int rc;
+
+	if (next->listening[0])
+		return 0;
+	if ((rc = prepare(r, next)))
+		return rc;
+	if (!strcmp(r->mode, "unix"))
+		snprintf(uri, sizeof(uri), "unix:%s/migration%u.sock", r->dir, r->migrations + 1);
+	else
+		snprintf(uri, sizeof(uri), "tcp:%s:0", r->netns ? r->addr[next_cfg] : "127.0.0.1");
+	if (incoming_start(&r->ev, next, uri, next->listening, sizeof(next->listening), r->deadline))
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	return 0;
+}
+
 static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cfg, unsigned int seq)
 {
-	char uri[256], actual[256], err[512];
+	char err[512];
 	struct mig_stats st;
 	uint64_t t0 = now_ns(), t1;
 	int rc;
 
-	if ((rc = prepare(r, cur)) || (rc = prepare(r, next)))
+	if ((rc = prepare(r, cur)))
 		return rc;
-	if (!strcmp(r->mode, "unix"))
-		snprintf(uri, sizeof(uri), "unix:%s/migration%u.sock", r->dir, r->migrations);
-	else
-		snprintf(uri, sizeof(uri), "tcp:%s:0", r->netns ? r->addr[1 - cur_cfg] : "127.0.0.1");
-	if (incoming_start(&r->ev, next, uri, actual, sizeof(actual), r->deadline))
-		return r->ev.signal ? EXIT_INTERRUPTED : refused(r, cur, next, cur_cfg, "the destination did not start listening");
-	if (migrate_run(&r->ev, cur, next, actual, &st, err, sizeof(err), r->deadline))
+	if ((rc = ready_destination(r, next, 1 - cur_cfg)))
+		return rc == EXIT_INTERRUPTED ? rc :
+		       refused(r, cur, next, cur_cfg, "the destination did not get ready to receive");
+	if (migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline))
 		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
 		       refused(r, cur, next, cur_cfg, err);
+	/* The guest first, the statistics after. */
 	if (ack(next, seq))
 		return EXIT_QEMU;
 	t1 = now_ns();
+	migrate_stats(&r->ev, cur, &st, now_ms() + 5000 < r->deadline ? now_ms() + 5000 : r->deadline);
 	printf("gvmigrate: migration %u (%s%s): %s -> %s, %.1f ms from request to ack; ", r->migrations,
 	       r->mode, r->netns ? ", network namespaces" : "", cur->name, next->name, (t1 - t0) / 1e6);
 	/* QEMU 7.2 reports zeros for a QEMU that was itself a destination before. */
@@ -314,6 +336,9 @@ int run_migrations(struct run *r)
 			snprintf(name, sizeof(name), "destination %u", r->migrations + 1);
 			if (start_vm(r, next, name, 1 - cur_cfg, true, -1))
 				return EXIT_HARNESS;
+			/* A failure here is reported when the guest asks to migrate. */
+			if (ready_destination(r, next, 1 - cur_cfg) == EXIT_INTERRUPTED)
+				return wait_failed(r, WAIT_SIGNAL, "while the destination started");
 		}
 		w = evloop_wait(&r->ev, guest_event, cur, r->deadline);
 		if (w != WAIT_OK)

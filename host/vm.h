@@ -26,7 +26,7 @@ struct vm {
 	char errors[2048];		/* and all of them (the first 2 KiB), for diagnoses */
 	char mig_status[32];		/* last MIGRATION event's status */
 	bool resumed;			/* RESUME event */
-	bool exited_reported;
+	char listening[256];		/* the incoming URI it listens on, once it does */
 	/* the guest console */
 	enum guest_request request;	/* the last unanswered request */
 	unsigned int request_seq;
