@@ -35,7 +35,8 @@ Usage: $PROG [-g GROUP] [-j N] [-t] [--junit FILE] [--config FILE] [-l] [-v] [-h
 
 Runs the tests of unittests.cfg (all of them, in file order, unless TESTs or
 -g say otherwise), each through arm/run, and prints one line per test:
-PASS, FAIL, SKIP, TIMEOUT or ERROR, then a SUMMARY line.
+PASS, FAIL, SKIP, XFAIL (failed as expected: a known incompatibility, not
+counted as a failure), TIMEOUT or ERROR, then a SUMMARY line.
 
   -g GROUP       only tests in GROUP (comma-separated or repeated -g: any
                  of them); with TESTs, only those TESTs in GROUP
@@ -55,6 +56,10 @@ Environment:
   ACCEL          kvm or tcg (default: kvm when /dev/kvm is usable on an
                  arm64 host, else tcg); tests whose 'accel' differs SKIP
   QEMU           the QEMU binary, passed on to arm/run
+  MIGRATION, DEST_QEMU, DEST_PARAMS, MIGRATION_REFUSAL
+                 passed on to arm/run (see arm/run -h); for one test, its
+                 cfg keys qemu, migration, dest_qemu, dest_params and
+                 migration_refused win over these
   NO_COLOR       when set, no colours (there are none unless stdout is a tty)
   GUESTVIEW_RUN  the per-payload runner (default: arm/run)
   GUESTVIEW_PAYLOAD_DIR  where 'file' payloads are (default: arm/)
@@ -62,10 +67,12 @@ Environment:
   GUESTVIEW_TIMEOUT_GRACE  seconds past a test's timeout before $PROG
                  itself kills an arm/run that did not stop (default 10)
 
-Exit status: 0 every test passed or skipped; 1 a test failed, timed out or
-errored (e.g. a bad QEMU option); 2 bad command line, config or environment
-value (nothing was run); 3 harness error (arm/run or timeout(1) missing,
-QEMU binary missing: arm/run exit 3); 130 interrupted (SIGINT, SIGTERM).
+Exit status: 0 every test passed, skipped or failed as expected (XFAIL);
+1 a test failed, timed out or errored (e.g. a bad QEMU option); 2 bad
+command line, config or environment value (nothing was run); 3 harness
+error (arm/run or timeout(1) missing, QEMU binary missing: arm/run exit 3;
+a missing binary named by a test's qemu or dest_qemu key is a SKIP);
+130 interrupted (SIGINT, SIGTERM).
 EOF
 }
 
@@ -177,6 +184,46 @@ if [ -n "$OPT_LIST" ]; then
 fi
 
 # ---- what each selected test needs ----
+# cfg_binary VALUE: REPLY = the binary arm/run gets for a qemu/dest_qemu key
+# (a path from the repository's root, an absolute path or a command name);
+# false when it is not there.  Builtins only: no fork per test.
+cfg_binary() {
+	case $1 in
+	/*) REPLY=$1 ;;
+	*/*) REPLY=$REPO/$1 ;;
+	*) REPLY=$1; command -v -- "$1" >/dev/null 2>&1; return ;;
+	esac
+	[ -f "$REPLY" ] && [ -x "$REPLY" ]
+}
+
+# binary_skip I: PLAN_SKIP[I] = why, when a binary that test I names is not
+# there.  A second QEMU is optional on some hosts, so that is a SKIP, not an
+# error; a binary under deps/ comes from scripts/setup-deps.sh, which leaves
+# deps/<dir>.unavailable ("SECONDS<tab>why") when it could not fetch it.
+binary_skip() {
+	local i=$1 key val dir note when why
+	for key in qemu dest_qemu; do
+		[ -n "${CFG_AT[$i.$key]+set}" ] || continue
+		val=${CFG_VAL[$i.$key]}
+		cfg_binary "$val" && continue
+		case $val in
+		deps/*/*)
+			dir=${val#deps/} dir=${dir%%/*}
+			note=$REPO/deps/$dir.unavailable why=''
+			# shellcheck disable=SC2034 # when: the note's time, unused here
+			[ -f "$note" ] && IFS=$'\t' read -r when why <"$note"
+			PLAN_SKIP[i]="$key $val not found: ${why:-not set up, run scripts/setup-deps.sh}"
+			;;
+		*/*)
+			if [ -e "$REPLY" ]; then PLAN_SKIP[i]="$key $val is not executable"
+			else PLAN_SKIP[i]="$key $val not found"; fi
+			;;
+		*) PLAN_SKIP[i]="$key $val: no such command on PATH" ;;
+		esac
+		return
+	done
+}
+
 # PLAN_SKIP[i]: why the runner skips test i without starting it.
 PLAN_SKIP=() PREP_ERRORS=()
 for i in "${SELECTED[@]}"; do
@@ -190,6 +237,14 @@ for i in "${SELECTED[@]}"; do
 	show "$PAYLOAD_DIR/${CFG_VAL[$i.file]}"
 	[ -f "$PAYLOAD_DIR/${CFG_VAL[$i.file]}" ] ||
 		PREP_ERRORS+=("$CFG_SHOWN:${CFG_AT[$i.file]}: payload $REPLY of test '${CFG_NAME[i]}' not found (not built yet? run make)")
+	[ -z "${PLAN_SKIP[i]+set}" ] || continue
+	binary_skip "$i"
+	[ -z "${PLAN_SKIP[i]+set}" ] || continue
+	# gvmigrate makes two network namespaces with ip(8): root only.
+	if [ "${CFG_VAL[$i.migration]:-}" = netns ]; then
+		if [ "$EUID" != 0 ]; then PLAN_SKIP[i]="migration = netns needs root (network namespaces), running as uid $EUID"
+		elif ! command -v ip >/dev/null 2>&1; then PLAN_SKIP[i]="migration = netns needs ip(8) from iproute2, not found on PATH"; fi
+	fi
 done
 if [ ${#PREP_ERRORS[@]} -gt 0 ]; then
 	printf '%s\n' "${PREP_ERRORS[@]}" >&2
@@ -219,11 +274,15 @@ trap 'jobs_cleanup; [ -z "$JUNIT_TMP" ] || rm -rf -- "$JUNIT_TMP"' EXIT
 jobs_init || die_harness "cannot create a temporary directory in ${TMPDIR:-/tmp}"
 
 BACKSTOP=() TEST_DONE=() COMPLETED=()
-N_PASS=0 N_FAIL=0 N_TIMEOUT=0 N_ERROR=0 N_SKIP=0 TAP_N=0
+N_PASS=0 N_FAIL=0 N_TIMEOUT=0 N_ERROR=0 N_SKIP=0 N_XFAIL=0 TAP_N=0
 
 # launch_test I: start test I in the background (see jobs.bash).
+# The cfg keys with an env= attribute (qemu, migration...) become that
+# test's environment (JOB_ENV); the log's first line shows them, and the
+# user's own values of those variables that reach arm/run, so that it can
+# be pasted to run the test again.
 launch_test() {
-	local i=$1 t name=${CFG_NAME[$1]} smp args=()
+	local i=$1 t name=${CFG_NAME[$1]} smp key var val args=() shown=()
 	t=${TIMEOUT:-}
 	[ -n "$t" ] || { cfg_get "$i" timeout 90s; t=$REPLY; }
 	duration_seconds "$t"
@@ -234,7 +293,19 @@ launch_test() {
 	cfg_words "$i"
 	args=("$RUN" "$PAYLOAD_DIR/${CFG_VAL[$i.file]}" -smp "$smp" "${WORDS[@]}")
 	[ -z "${CFG_AT[$i.test_args]+set}" ] || args+=(-append "${CFG_VAL[$i.test_args]}")
-	shell_quote "TIMEOUT=$t" "ACCEL=$ACCEL" ${QEMU:+"QEMU=$QEMU"} "${args[@]}"
+	JOB_ENV=()
+	for key in "${CFG_ENV_KEYS[@]}"; do
+		var=${CFG_KEY_ENV[$key]}
+		if [ -n "${CFG_AT[$i.$key]+set}" ]; then
+			val=${CFG_VAL[$i.$key]}
+			[ "${CFG_KEY_TYPE[$key]}" != binary ] || { cfg_binary "$val"; val=$REPLY; }
+			JOB_ENV+=("$var=$val")
+			shown+=("$var=$val")
+		elif [ -n "${!var:-}" ]; then
+			shown+=("$var=${!var}")
+		fi
+	done
+	shell_quote "TIMEOUT=$t" "ACCEL=$ACCEL" "${shown[@]}" "${args[@]}"
 	job_start "$i" "$LOG_DIR/$name.log" "${BACKSTOP[i]}" "$t" "$REPLY" "${args[@]}"
 }
 
@@ -286,6 +357,7 @@ report_one() {
 	TIMEOUT) N_TIMEOUT=$((N_TIMEOUT + 1)) ;;
 	ERROR) N_ERROR=$((N_ERROR + 1)) ;;
 	SKIP) N_SKIP=$((N_SKIP + 1)) ;;
+	XFAIL) N_XFAIL=$((N_XFAIL + 1)) ;;
 	esac
 	if [ -n "$OPT_VERBOSE" ] && [ -z "$JOB_LIVE" ] && [ -z "${PLAN_SKIP[i]+set}" ]; then
 		if [ -n "$OPT_TAP" ]; then report_console "$LOG_DIR/$name.log" '# '
@@ -339,7 +411,7 @@ NOTRUN=$((NSEL - ${#COMPLETED[@]}))
 show "$LOG_DIR"
 note="accel $ACCEL, logs in $REPLY/"
 [ -z "$INTERRUPTED" ] || note="interrupted by $INTERRUPTED; $note"
-report_summary ${#COMPLETED[@]} $N_PASS $N_FAIL $N_TIMEOUT $N_ERROR $N_SKIP $NOTRUN "$ELAPSED" "$note"
+report_summary ${#COMPLETED[@]} $N_PASS $N_FAIL $N_TIMEOUT $N_ERROR $N_SKIP $N_XFAIL $NOTRUN "$ELAPSED" "$note"
 SUMMARY=$REPLY
 if [ -n "$OPT_TAP" ]; then
 	[ -z "$STOP" ] || printf '# %s: stopped: %s\n' "$PROG" "$STOP"
@@ -355,7 +427,7 @@ status=0
 [ -z "$STOP" ] || status=3
 [ -z "$INTERRUPTED" ] || status=130
 if [ -n "$OPT_JUNIT" ]; then
-	props="accel=$ACCEL"$'\n'"config=$CFG_SHOWN"
+	props="accel=$ACCEL"$'\n'"config=$CFG_SHOWN"$'\n'"expected_failures=$N_XFAIL"
 	[ -z "$INTERRUPTED" ] || props+=$'\n'"interrupted=$INTERRUPTED"
 	[ -z "$STOP" ] || props+=$'\n'"harness_error=$STOP"
 	if ! junit_write "$OPT_JUNIT" "$ELAPSED" "$props" "$LOG_DIR" "${COMPLETED[@]}"; then

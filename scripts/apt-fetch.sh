@@ -229,8 +229,10 @@ resolve() {
 }
 if ! resolve; then
 	# An unknown package may be new in the archive: re-read once before failing.
-	[ "$updated" = 1 ] || { update_lists; resolve; } ||
+	# (When the lists were just read, that is final.)
+	if [ "$updated" = 1 ] || ! { update_lists && resolve; }; then
 		die 1 "$arch: cannot find ${pkgs[*]} in $state/sources.list (apt's message above)"
+	fi
 fi
 
 # --- download what the cache lacks -------------------------------------------

@@ -11,11 +11,27 @@
 #                 libc headers: libfdt_env.h includes <string.h>/<stdlib.h>),
 #                 qemu-system-arm (qemu-system-aarch64); installed with apt-get.
 #   aarch64 host: gcc, libc6-dev, qemu-system-arm; installed with apt-get.
+#   both, for `make check` (installed with apt-get too): clang and
+#                 libclang-rt-14-dev (tests/host/fuzz.sh's libFuzzer run),
+#                 libjson-c-dev (host/gvmigrate's QMP client), python3 (some
+#                 tests), iproute2 (migration between network namespaces).
 #   both:         Debian's arm64 libfdt-dev, fetched with a private apt
 #                 configuration (scripts/apt-fetch.sh) and unpacked into
 #                 $GUESTVIEW_DEPS/arm64, never installed into the system: on
 #                 x86_64 a multiarch install would replace the amd64 libfdt-dev,
 #                 and doing the same on aarch64 gives one layout everywhere.
+#   both:         QEMU 10.0, the second QEMU of the cross-version migration
+#                 tests: qemu-system-arm from bookworm-backports for the host's
+#                 architecture, unpacked the same way into $GUESTVIEW_DEPS/qemu10
+#                 (usr/bin/qemu-system-aarch64) beside the system's 7.2.  It
+#                 needs no other package: its shared libraries are the ones
+#                 the system's qemu-system-arm already pulls in, and with the
+#                 -nodefaults arm/run always gives, a raw kernel on -M virt
+#                 reads no firmware, keymap or module (qemu-system-data,
+#                 qemu-system-common).  Failing to fetch it is not fatal: a
+#                 warning, a note in $GUESTVIEW_DEPS/qemu10.unavailable (which
+#                 run_tests.sh gives as the reason those tests SKIP), and a
+#                 new attempt a day later (GUESTVIEW_QEMU10_RETRY seconds).
 #
 # Output: on success, one line on stdout: the directory for
 # `./configure --libfdt=DIR` ($GUESTVIEW_DEPS/arm64/usr, which holds
@@ -25,11 +41,15 @@
 #   GUESTVIEW_DEPS            deps directory (default: deps/ at the repo root)
 #   GUESTVIEW_SETUP_PACKAGES  replaces the Debian package list (space-separated)
 #   GUESTVIEW_HOST_ARCH       replaces the host's machine name (x86_64/aarch64)
+#   GUESTVIEW_QEMU10_RETRY    seconds before a failed QEMU 10.0 fetch is tried
+#                             again by a run that has nothing else to do
+#                             (default 86400)
 #   and apt-fetch.sh's (GUESTVIEW_APT_ETC, GUESTVIEW_APT_LISTS_MAX_AGE).
 #
-# Exit status: 0 ready; 1 something is missing that this run may not
-# install (--check, not root, no apt-get): the message says what to run;
-# 2 usage error or unsupported host; 3 an install or fetch failed.
+# Exit status: 0 ready (QEMU 10.0 perhaps not: see the warning); 1 something
+# is missing that this run may not install (--check, not root, no apt-get):
+# the message says what to run; 2 usage error or unsupported host; 3 an
+# install or fetch failed.
 set -u
 prog=${0##*/}
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd) || exit 2
@@ -46,56 +66,144 @@ case $deps in /*) ;; *) deps=$PWD/$deps ;; esac   # print the same path from any
 libfdt_dir=$deps/arm64/usr
 libfdt_files=("$libfdt_dir/include/libfdt.h" "$libfdt_dir/lib/aarch64-linux-gnu/libfdt.a")
 
-# Each package with a cheap sign of its presence (a command or a file), so
-# the no-op path needs no dpkg query.
+# Each package with a cheap sign of its presence (a command, a file or a
+# file pattern), so the no-op path needs no dpkg query.
 host=${GUESTVIEW_HOST_ARCH:-$HOSTTYPE}
 case $host in
 x86_64)  packages=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
-	 probes=(aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/include/stdint.h qemu-system-aarch64) ;;
+	 probes=(aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/include/stdint.h qemu-system-aarch64)
+	 deb_arch=amd64 ;;
 aarch64) packages=(gcc libc6-dev qemu-system-arm)
-	 probes=(gcc /usr/include/stdint.h qemu-system-aarch64) ;;
+	 probes=(gcc /usr/include/stdint.h qemu-system-aarch64)
+	 deb_arch=arm64 ;;
 *) echo "$prog: host architecture '$host' is not supported (x86_64 or aarch64 Debian; GUESTVIEW_HOST_ARCH)" >&2; exit 2 ;;
 esac
+# What `make check` needs besides: the fuzzer, gvmigrate's JSON library, the
+# tests' python3 and ip(8).
+packages+=(clang libclang-rt-14-dev libjson-c-dev python3 iproute2)
+probes+=(clang '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
+	/usr/include/json-c/json.h python3 ip)
 if [ -n "${GUESTVIEW_SETUP_PACKAGES+set}" ]; then
 	read -r -a packages <<<"$GUESTVIEW_SETUP_PACKAGES"
 	probes=()   # unknown packages: only dpkg can tell
 fi
 
+# QEMU 10.0 for the cross-version migration tests (see the top).
+qemu10_opts=(--arch "$deb_arch" --suite-add bookworm-backports)
+qemu10_pkg=qemu-system-arm/bookworm-backports
+qemu10_paths() {
+	qemu10_dir=$deps/qemu10
+	qemu10_bin=$qemu10_dir/usr/bin/qemu-system-aarch64
+	qemu10_note=$deps/qemu10.unavailable
+}
+qemu10_paths
+qemu10_retry=${GUESTVIEW_QEMU10_RETRY:-86400}
+[[ $qemu10_retry =~ ^[0-9]+$ ]] || { echo "$prog: GUESTVIEW_QEMU10_RETRY='$qemu10_retry' is not a number of seconds" >&2; exit 2; }
+
 # The stamp says "a full run of this very set-up succeeded here": it holds
-# a checksum of the set-up scripts plus the package list.
+# a checksum of the set-up scripts plus the package list.  QEMU 10.0 is
+# outside it (its fetch may fail without failing the set-up): the no-op
+# also needs its binary, or a recent note saying why it is not there.
 stamp=$deps/.setup-deps.stamp
-key="$(cd "$here" && cksum setup-deps.sh apt-fetch.sh apt-sources.sh | tr '\n' ' ') $host ${packages[*]}"
+key="$(cd "$here" && cksum setup-deps.sh apt-fetch.sh apt-sources.sh | tr '\n' ' ') $host ${packages[*]} qemu10: ${qemu10_opts[*]} $qemu10_pkg"
+# present PROBE: the command, file, or a file matching the pattern exists.
+present() {
+	case $1 in
+	/*[*?[]*) compgen -G "$1" >/dev/null ;;
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
 looks_ready() {
 	local p line
 	[ -f "$stamp" ] && read -r line <"$stamp" && [ "$line" = "$key" ] || return 1
-	for p in "${probes[@]}"; do
-		case $p in
-		/*) [ -e "$p" ] || return 1 ;;
-		*) command -v "$p" >/dev/null 2>&1 || return 1 ;;
-		esac
-	done
+	for p in "${probes[@]}"; do present "$p" || return 1; done
 	for p in "${libfdt_files[@]}"; do [ -f "$p" ] || return 1; done
 }
+# qemu10_state: "ready", "failed" (a recent attempt failed: QEMU10_WHY says
+# why) or "fetch".
+qemu10_state() {
+	local when now
+	QEMU10_WHY=''
+	if [ -x "$qemu10_bin" ]; then REPLY=ready; return; fi
+	REPLY=fetch
+	if [ -f "$qemu10_note" ] && IFS=$'\t' read -r when QEMU10_WHY <"$qemu10_note" && [[ $when =~ ^[0-9]+$ ]]; then
+		printf -v now '%(%s)T' -1
+		[ $((now - when)) -ge "$qemu10_retry" ] || REPLY=failed
+	fi
+}
+qemu10_warn() {
+	printf '%s: warning: %s; the cross-version migration tests will SKIP (retried after %ss, or now: rm %s)\n' \
+		"$prog" "$1" "$qemu10_retry" "$qemu10_note" >&2
+}
 if looks_ready; then
-	printf '%s\n' "$libfdt_dir"
-	exit 0
+	qemu10_state
+	case $REPLY in
+	ready) printf '%s\n' "$libfdt_dir"; exit 0 ;;
+	failed) qemu10_warn "$QEMU10_WHY"; printf '%s\n' "$libfdt_dir"; exit 0 ;;
+	esac
+	# Only QEMU 10.0 to (re)try: below, after taking the lock.
+	[ "$check_only" = 1 ] || qemu10_only=1
 fi
 
 # --- slow path ---------------------------------------------------------------
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mkdir -p "$deps" || { say "cannot create the deps directory $deps (GUESTVIEW_DEPS)"; exit 3; }
 deps=$(cd "$deps" && pwd) libfdt_dir=$deps/arm64/usr stamp=$deps/.setup-deps.stamp
+qemu10_paths
 libfdt_files=("$libfdt_dir/include/libfdt.h" "$libfdt_dir/lib/aarch64-linux-gnu/libfdt.a")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/setup-deps.XXXXXX") || { say "mktemp failed"; exit 3; }
 trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+# fetch_qemu10: unpack QEMU 10.0 into $qemu10_dir.  Never fatal: on failure
+# a warning, and a note saying why for run_tests.sh's SKIPs.
+fetch_qemu10() {
+	local why='' version now
+	if GUESTVIEW_DEPS=$deps "$here/apt-fetch.sh" "${qemu10_opts[@]}" --dest "$qemu10_dir" "$qemu10_pkg" 2>"$tmp/qemu10.err"; then
+		if ! [ -s "$qemu10_dir/.apt-fetch.manifest" ]; then
+			why="apt-fetch.sh unpacked nothing for $qemu10_pkg (not in the archive?)"
+			rm -rf -- "$qemu10_dir"
+		elif ! [ -x "$qemu10_bin" ]; then
+			why="$qemu10_bin missing after unpacking $(paste -sd' ' "$qemu10_dir/.apt-fetch.manifest")"
+			rm -rf -- "$qemu10_dir"
+		elif ! version=$("$qemu10_bin" --version 2>&1 </dev/null); then
+			why="$qemu10_bin does not run: ${version##*$'\n'}"
+			# Not kept: a binary there is a binary the tests would use.
+			rm -rf -- "$qemu10_dir"
+		fi
+	else
+		why=$(grep -v '^ *$' "$tmp/qemu10.err" | tail -n 1)
+		why=${why:-apt-fetch.sh failed}
+	fi
+	cat "$tmp/qemu10.err" >&2
+	if [ -z "$why" ]; then
+		rm -f -- "$qemu10_note"
+		return 0
+	fi
+	why="QEMU 10.0 (qemu-system-arm from bookworm-backports) could not be set up in $qemu10_dir: ${why//$'\t'/ }"
+	printf -v now '%(%s)T' -1
+	printf '%s\t%s\n' "$now" "$why" >"$qemu10_note"
+	qemu10_warn "$why"
+}
+
 # Two makes at once: the second waits, then finds the work done.
 if command -v flock >/dev/null 2>&1; then
 	exec 9>"$deps/.setup-deps.lock"
 	flock 9
-	if looks_ready; then printf '%s\n' "$libfdt_dir"; exit 0; fi
+	if looks_ready; then
+		qemu10_state
+		case $REPLY in
+		ready) printf '%s\n' "$libfdt_dir"; exit 0 ;;
+		failed) qemu10_warn "$QEMU10_WHY"; printf '%s\n' "$libfdt_dir"; exit 0 ;;
+		esac
+	fi
+fi
+if [ "${qemu10_only:-}" = 1 ]; then
+	fetch_qemu10
+	printf '%s\n' "$libfdt_dir"
+	exit 0
 fi
 
 # Which packages are missing: dpkg knows; without dpkg, trust the probes.
@@ -166,6 +274,16 @@ else
 	done
 fi
 
+# QEMU 10.0: as libfdt, re-run even when present; but never fatal.
+if [ "$check_only" = 1 ]; then
+	qemu10_state
+	[ "$REPLY" = ready ] ||
+		say "warning: QEMU 10.0 is not in $qemu10_dir${QEMU10_WHY:+ ($QEMU10_WHY)}; the cross-version migration tests will SKIP; fetch it with: $here/apt-fetch.sh ${qemu10_opts[*]} --dest $qemu10_dir $qemu10_pkg"
+else
+	fetch_qemu10
+fi
+
 [ "$check_only" = 1 ] || { printf '%s\n' "$key" >"$stamp.new" && mv -f "$stamp.new" "$stamp"; }
-say "ready (packages: ${packages[*]}; libfdt: $libfdt_dir)"
+qemu10_state
+say "ready (packages: ${packages[*]}; libfdt: $libfdt_dir; QEMU 10.0: $([ "$REPLY" = ready ] && echo "$qemu10_bin" || echo "missing, see the warning"))"
 printf '%s\n' "$libfdt_dir"

@@ -9,30 +9,50 @@
 #
 # Needs words.bash and durations.bash.
 
-# The known keys, in one place: a later key (migration, ...) is one more line
-# here and, if it needs new checking, one more case in cfg_check_value.
-#        key           type        what it is
+# The known keys, in one place: a later key is one more line here and, if
+# it needs new checking, one more case in cfg_check_value.  After the type,
+# optional attributes: env=VAR, run_tests.sh passes the value to arm/run
+# as environment variable VAR (the cfg wins over the user's environment,
+# for that test only); needs=KEY, the key is an error without KEY in the
+# same section.
+#        key              type        attributes                            what it is
 CFG_KEY_SPEC=(
-	"file          payload     payload file name, relative to arm/ (required)"
-	"smp           count       number of vCPUs, passed as -smp N (default 1)"
-	"extra_params  qemu_words  more QEMU options, split as shell words"
-	"qemu_params   =extra_params"
-	"test_args     text        guest command line, passed as -append '...'"
-	"groups        names       space-separated group names, for -g"
-	"accel         accel       kvm or tcg: SKIP unless that accel is in use"
-	"arch          word        target architecture: SKIP unless arm64"
-	"timeout       duration    timeout(1) duration (default 90s; env TIMEOUT wins)"
+	"file              payload                                           payload file name, relative to arm/ (required)"
+	"smp               count                                             number of vCPUs, passed as -smp N (default 1)"
+	"extra_params      qemu_words                                        more QEMU options, split as shell words"
+	"qemu_params       =extra_params"
+	"test_args         text                                              guest command line, passed as -append '...'"
+	"groups            names                                             space-separated group names, for -g"
+	"accel             accel                                             kvm or tcg: SKIP unless that accel is in use"
+	"arch              word                                              target architecture: SKIP unless arm64"
+	"timeout           duration                                          timeout(1) duration (default 90s; env TIMEOUT wins)"
+	"qemu              binary      env=QEMU                              QEMU binary (the source's): a path from the repo root or a command; SKIP when absent"
+	"migration         migration   env=MIGRATION                         unix, tcp or netns: migrate the guest (host/gvmigrate)"
+	"dest_qemu         binary      env=DEST_QEMU needs=migration         destination QEMU, as qemu (default: the source's)"
+	"dest_params       dest_words  env=DEST_PARAMS needs=migration       destination's QEMU options, replacing the source's same ones"
+	"migration_refused regex       env=MIGRATION_REFUSAL needs=migration ERE: must be refused with a matching diagnosis (XFAIL)"
 )
-declare -A CFG_KEY_TYPE=() CFG_KEY_ALIAS=()
-CFG_KEY_NAMES=''
+declare -A CFG_KEY_TYPE=() CFG_KEY_ALIAS=() CFG_KEY_ENV=() CFG_KEY_NEEDS=()
+CFG_KEY_NAMES='' CFG_ENV_KEYS=()
 cfg_init_keys() {
-	local spec key type
+	local spec key type attr
 	for spec in "${CFG_KEY_SPEC[@]}"; do
-		key=${spec%% *} type=${spec#"$key"}
-		type=${type#"${type%%[! ]*}"} type=${type%% *}
+		[[ $spec =~ ^([^[:space:]]+)[[:space:]]+([^[:space:]]+)[[:space:]]*(.*)$ ]] || continue
+		key=${BASH_REMATCH[1]} type=${BASH_REMATCH[2]} attr=${BASH_REMATCH[3]}
 		if [[ $type == =* ]]; then CFG_KEY_ALIAS[$key]=${type#=}
 		else CFG_KEY_TYPE[$key]=$type; fi
 		CFG_KEY_NAMES+=${CFG_KEY_NAMES:+ }$key
+		# Attributes (NAME=VALUE words) come before the description.
+		while [[ $attr =~ ^(env|needs)=([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*(.*)$ ]]; do
+			case ${BASH_REMATCH[1]} in
+			env)
+				# shellcheck disable=SC2034 # read by run_tests.sh
+				CFG_KEY_ENV[$key]=${BASH_REMATCH[2]} CFG_ENV_KEYS+=("$key")
+				;;
+			needs) CFG_KEY_NEEDS[$key]=${BASH_REMATCH[2]} ;;
+			esac
+			attr=${BASH_REMATCH[3]}
+		done
 	done
 }
 cfg_init_keys
@@ -138,7 +158,7 @@ cfg_set() {
 cfg_check_value() {
 	local i=$1 key=$2 type=$3 val=$4 ln=$5 g
 	case $type in
-	payload | count | accel | word | duration)
+	payload | count | accel | word | duration | migration | binary | dest_words | regex)
 		if [ -z "$val" ]; then cfg_error "$ln" "empty value for '$key'"; return; fi
 		;;
 	esac
@@ -186,6 +206,31 @@ cfg_check_value() {
 		duration_valid "$val" ||
 			cfg_error "$ln" "$key must be a timeout(1) duration such as 90s, 2m or 1.5h, got '$val'"
 		;;
+	migration)
+		case $val in
+		unix | tcp | netns) ;;
+		*) cfg_error "$ln" "$key must be unix, tcp or netns, got '$val'" ;;
+		esac
+		;;
+	binary)
+		# Whether it exists is decided when the run starts (a SKIP when
+		# not: a second QEMU is optional on some hosts).
+		[[ $val == *[[:space:]]* ]] &&
+			cfg_error "$ln" "$key must be one path or command name, got '$val'"
+		;;
+	dest_words)
+		# arm/run splits it again with the same splitter (words.bash).
+		words_split "$val" || cfg_error "$ln" "$key: $WORDS_ERROR"
+		;;
+	regex)
+		# [[ =~ ]] compiles with regcomp(REG_EXTENDED) as gvmigrate does;
+		# status 2 means the regex does not compile.
+		local rc
+		[[ "" =~ $val ]]
+		rc=$?
+		[ "$rc" != 2 ] ||
+			cfg_error "$ln" "$key: '$val' is not a valid extended regular expression"
+		;;
 	*)
 		cfg_error "$ln" "internal error: key '$key' has unknown type '$type'"
 		;;
@@ -198,6 +243,12 @@ cfg_end_section() {
 	if [ -z "${CFG_AT[$i.file]+set}" ]; then
 		cfg_error "${CFG_LINE[i]}" "test '${CFG_NAME[i]}' has no 'file' key"
 	fi
+	local key
+	for key in "${!CFG_KEY_NEEDS[@]}"; do
+		[ -n "${CFG_AT[$i.$key]+set}" ] || continue
+		[ -n "${CFG_AT[$i.${CFG_KEY_NEEDS[$key]}]+set}" ] ||
+			cfg_error "${CFG_AT[$i.$key]}" "$key without ${CFG_KEY_NEEDS[$key]} in [${CFG_NAME[i]}]: it only applies to a test with '${CFG_KEY_NEEDS[$key]} = ...'"
+	done
 	if [ -n "${CFG_AT[$i.test_args]+set}" ] && [ -n "${CFG_APPEND[i]:-}" ]; then
 		cfg_error "${CFG_AT[$i.extra_params]}" "test '${CFG_NAME[i]}' has both test_args (line ${CFG_AT[$i.test_args]}) and ${CFG_APPEND[i]} in extra_params"
 	fi

@@ -20,6 +20,7 @@
 
 JOB_DIR=''          # private mktemp -d directory; removed by jobs_cleanup
 JOB_LIVE=''         # set: also copy the output to stdout while it runs (-v -j1)
+JOB_ENV=()          # NAME=VALUE words the next job_start exports for its test
 JOB_KILL_AFTER=5  # seconds from SIGTERM to SIGKILL (timeout -k)
 declare -A JOB_PID=()  # running test index -> its subshell's pid
 
@@ -37,7 +38,8 @@ jobs_cleanup() {
 }
 
 # job_start I LOG BACKSTOP_SECONDS TIMEOUT HEADER ARGV...: run ARGV for
-# test I with TIMEOUT in its environment; HEADER is the log's first line.
+# test I with TIMEOUT and JOB_ENV in its environment; HEADER is the log's
+# first line.
 job_start() {
 	job_body "$@" &
 	JOB_PID[$1]=$!
@@ -47,6 +49,11 @@ job_start() {
 job_body() {
 	local i=$1 log=$2 backstop=$3 header=$5 child='' stop='' rc start tee_pid=''
 	export TIMEOUT=$4
+	# The test's own variables (cfg keys such as qemu, migration), in this
+	# subshell only: no env(1) exec per test.
+	local e
+	# shellcheck disable=SC2163 # e is NAME=VALUE: export that, not "e"
+	for e in "${JOB_ENV[@]}"; do export "$e"; done
 	shift 5
 	trap 'stop=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null' TERM
 	# A terminal's Ctrl-C reaches this subshell too (same process group as

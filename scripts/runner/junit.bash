@@ -5,6 +5,16 @@
 # it: rename is atomic on one file system, so a reader never sees half a
 # document, and a Ctrl-C leaves the previous file or a complete new one.
 #
+# An expected failure (XFAIL) is a testcase with <skipped message="XFAIL:
+# reason"/>, as pytest writes its xfails.  It did run, but both choices of
+# the schema are imperfect and this one is visible: Jenkins and GitLab list
+# skipped cases apart, in yellow/grey, with the message in the case's
+# detail, and neither fails a build for them; a plain passed case would be
+# shown green with the refusal hidden in system-out, where nobody looks when
+# a known incompatibility finally goes away or changes shape.  The suite's
+# "skipped" attribute therefore counts SKIPs and XFAILs; the property
+# expected_failures says how many of them are XFAILs.
+#
 # Guest consoles can print anything: escape sequences and bytes that are not
 # UTF-8 would make the document unparseable, so xml_escape removes them.
 
@@ -48,7 +58,7 @@ junit_write() {
 		case ${R_STATUS[i]} in
 		FAIL | TIMEOUT) nfail=$((nfail + 1)) ;;
 		ERROR) nerr=$((nerr + 1)) ;;
-		SKIP) nskip=$((nskip + 1)) ;;
+		SKIP | XFAIL) nskip=$((nskip + 1)) ;;
 		esac
 	done
 	fmt_secs "$us" 3
@@ -78,6 +88,7 @@ junit_write() {
 		FAIL | TIMEOUT) tag=failure ;;
 		ERROR) tag=error ;;
 		SKIP) tag='' out+=("      <skipped message=\"$REPLY\"/>") ;;
+		XFAIL) tag='' out+=("      <skipped message=\"XFAIL: $REPLY\"/>") ;;
 		*) tag='' ;;
 		esac
 		if [ -n "$tag" ]; then

@@ -13,12 +13,14 @@ report_colours() {
 	fi
 }
 
-# report_line STATUS NAME DETAIL: "PASS name (detail)".
+# report_line STATUS NAME DETAIL: "PASS name (detail)".  XFAIL (an expected
+# failure, not counted as one) is yellow like SKIP: not red, since nothing
+# needs fixing, but not green either, since a known incompatibility is there.
 report_line() {
 	local colour=$C_FAIL
 	case $1 in
 	PASS) colour=$C_PASS ;;
-	SKIP) colour=$C_SKIP ;;
+	SKIP | XFAIL) colour=$C_SKIP ;;
 	esac
 	printf '%s%s%s %s%s\n' "$colour" "$1" "$C_OFF" "$2" "${3:+ ($3)}"
 }
@@ -29,18 +31,23 @@ report_console() {
 	tail -n +2 -- "$1" | sed "s/^/$2/"
 }
 
-# report_summary TOTAL PASS FAIL TIMEOUT ERROR SKIP NOTRUN US EXTRA:
+# report_summary TOTAL PASS FAIL TIMEOUT ERROR SKIP XFAIL NOTRUN US EXTRA:
 # REPLY = the closing line.  Timeouts and errors count as failures, and it
-# says so.
+# says so.  Expected failures (XFAIL) are counted after the skips, and only
+# when there are some (as "not run"): the line stays the same for a suite
+# without any, and "N passed, N failed..., N skipped" keeps its shape for
+# whatever reads it.
 report_summary() {
-	local total=$1 pass=$2 fail=$3 tmo=$4 err=$5 skip=$6 notrun=$7 why='' more='' s=s
-	fmt_secs "$8" 2
+	local total=$1 pass=$2 fail=$3 tmo=$4 err=$5 skip=$6 xfail=$7 notrun=$8 why='' more='' s=s
+	fmt_secs "$9" 2
 	[ "$tmo" -eq 0 ] || why="$tmo timed out"
 	[ "$err" -eq 0 ] || why+="${why:+, }$err error"
 	[ "$err" -le 1 ] || why+=s
-	[ "$notrun" -eq 0 ] || more=", $notrun not run"
+	[ "$xfail" -eq 0 ] || more=", $xfail expected failure"
+	[ "$xfail" -le 1 ] || more+=s
+	[ "$notrun" -eq 0 ] || more+=", $notrun not run"
 	[ "$total" -ne 1 ] || s=''
 	printf -v REPLY 'SUMMARY: %d test%s, %d passed, %d failed%s, %d skipped%s in %ss%s' \
 		"$total" "$s" "$pass" $((fail + tmo + err)) "${why:+ ($why)}" "$skip" \
-		"$more" "$REPLY" "${9:+ ($9)}"
+		"$more" "$REPLY" "${10:+ (${10})}"
 }

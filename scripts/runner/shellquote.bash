@@ -2,14 +2,24 @@
 # pasted back into a shell, for the first line of every logs/<test>.log
 # (a maintainer reproduces a failure by copying that line).
 
-# shell_quote WORD...: REPLY = the words, quoted only where needed.
+# shell_quote WORD...: REPLY = the words, quoted only where needed.  The
+# leading NAME=VALUE words are the command's environment: there only the
+# VALUE is quoted, since 'NAME=a b' would be a command name to the shell
+# and NAME='a b' is an assignment.
 shell_quote() {
-	local w out=''
+	local w out='' name assigning=1
 	for w in "$@"; do
+		name=''
+		if [ -n "$assigning" ] && [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+			name=${BASH_REMATCH[0]} w=${w#"$name"}
+		else
+			assigning=''
+		fi
 		case $w in
-		'' | *[!A-Za-z0-9_./=:,+@%^-]*) w="'${w//\'/\'\\\'\'}'" ;;
+		*[!A-Za-z0-9_./=:,+@%^-]*) w="'${w//\'/\'\\\'\'}'" ;;
+		'') [ -n "$name" ] || w="''" ;;
 		esac
-		out+=${out:+ }$w
+		out+=${out:+ }$name$w
 	done
 	REPLY=$out
 }

@@ -5,11 +5,12 @@
 # ("arm/run: ...") and the payload's "EXIT: PASS|FAIL|SKIP summary" console
 # line (and its "SUMMARY: ..." line) only supply the words shown in
 # parentheses.  Exit statuses:
-#   0 PASS, 1 FAIL, 77 SKIP, 124 TIMEOUT, 2 QEMU error (ERROR: counted as a
-#   failure, never a skip), 3 harness error (ERROR, and the run stops),
-#   anything else ERROR.
+#   0 PASS, 1 FAIL, 77 SKIP, 78 XFAIL (a known incompatibility showed up as
+#   predicted: the migration was refused with the expected diagnosis; not a
+#   failure), 124 TIMEOUT, 2 QEMU error (ERROR: counted as a failure, never
+#   a skip), 3 harness error (ERROR, and the run stops), anything else ERROR.
 
-# Results, by test index: R_STATUS (PASS FAIL SKIP TIMEOUT ERROR), R_DETAIL
+# Results, by test index: R_STATUS (PASS FAIL SKIP XFAIL TIMEOUT ERROR), R_DETAIL
 # (the words in parentheses), R_VERDICT (arm/run's verdict line, without
 # "arm/run: "), R_RC (exit status), R_US (elapsed microseconds).
 R_STATUS=() R_DETAIL=() R_VERDICT=() R_RC=() R_US=()
@@ -52,6 +53,11 @@ verdict_classify() {
 		if [ "$status" = SKIP ]; then detail=${detail:-no reason given}
 		else detail+=${detail:+, }$secs; fi
 		;;
+	78)
+		status=XFAIL
+		verdict_xfail_reason "$i" "$verdict"
+		detail=$REPLY
+		;;
 	124)
 		status=TIMEOUT
 		if [[ $verdict == TIMEOUT* ]]; then detail=${verdict#TIMEOUT }
@@ -76,6 +82,30 @@ verdict_classify() {
 	esac
 	# shellcheck disable=SC2034 # R_* are read by run_tests.sh, tap.bash, junit.bash
 	R_STATUS[i]=$status R_DETAIL[i]=$detail R_VERDICT[i]=$verdict R_RC[i]=$rc R_US[i]=$us
+}
+
+# verdict_xfail_reason I VERDICT: REPLY = why test I failed as expected:
+# gvmigrate's diagnosis line that the test's expected refusal (its
+# migration_refused key, else MIGRATION_REFUSAL from the environment)
+# matches -- what QEMU said, which is what a reader wants to see -- else
+# arm/run's words after "XFAIL: ".  Reads the LOG_TAIL verdict_classify
+# just filled.
+verdict_xfail_reason() {
+	local re line n
+	cfg_get "$1" migration_refused "${MIGRATION_REFUSAL:-}"
+	re=$REPLY
+	if [ -n "$re" ]; then
+		for ((n = 0; n < ${#LOG_TAIL[@]}; n++)); do
+			line=${LOG_TAIL[n]%$'\r'}
+			[[ $line == 'gvmigrate: '* ]] || continue
+			line=${line#gvmigrate: }
+			case $line in 'XFAIL: '* | 'FAIL: '*) continue ;; esac
+			if [[ $line =~ $re ]]; then REPLY="refused as expected: $line"; return; fi
+		done
+	fi
+	REPLY=${2#XFAIL}
+	REPLY=${REPLY#: }
+	REPLY=${REPLY:-refused as expected (arm/run exit status 78)}
 }
 
 # verdict_condense SUMMARY: REPLY = SUMMARY without its "0 something" items

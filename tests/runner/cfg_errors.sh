@@ -128,6 +128,82 @@ bad_cfg "no tests" "^bad\.cfg: no tests defined" <<'EOF2'
 # only a comment
 EOF2
 
+# The migration keys (scripts/runner/cfg.bash, CFG_KEY_SPEC).
+bad_cfg "bad migration" "^bad\.cfg:3: migration must be unix, tcp or netns, got 'udp'$" <<'EOF2'
+[a]
+file = pass.flat
+migration = udp
+EOF2
+
+bad_cfg "empty migration" "^bad\.cfg:3: empty value for 'migration'$" <<'EOF2'
+[a]
+file = pass.flat
+migration =
+EOF2
+
+bad_cfg "qemu with spaces" "^bad\.cfg:3: qemu must be one path or command name, got 'qemu-system-aarch64 -M virt'$" <<'EOF2'
+[a]
+file = pass.flat
+qemu = qemu-system-aarch64 -M virt
+EOF2
+
+bad_cfg "dest_qemu without migration" "^bad\.cfg:3: dest_qemu without migration in \[a\]" <<'EOF2'
+[a]
+file = pass.flat
+dest_qemu = qemu-system-aarch64
+EOF2
+
+bad_cfg "dest_params without migration" "^bad\.cfg:4: dest_params without migration in \[b\]" <<'EOF2'
+[a]
+file = pass.flat
+[b]
+dest_params = -cpu max
+file = pass.flat
+EOF2
+
+bad_cfg "migration_refused without migration" "^bad\.cfg:3: migration_refused without migration in \[a\]" <<'EOF2'
+[a]
+file = pass.flat
+migration_refused = cpreg_vmstate_array_len
+EOF2
+
+bad_cfg "migration in another section does not count" "^bad\.cfg:6: dest_qemu without migration in \[b\]" <<'EOF2'
+[a]
+file = pass.flat
+migration = unix
+[b]
+file = pass.flat
+dest_qemu = qemu-system-aarch64
+EOF2
+
+bad_cfg "dest_params quoting" "^bad\.cfg:4: dest_params: unmatched double quote$" <<'EOF2'
+[a]
+file = pass.flat
+migration = unix
+dest_params = -cpu "max,sve=off
+EOF2
+
+bad_cfg "migration_refused not a regex" "^bad\.cfg:4: migration_refused: 'Failed to load \(cpu' is not a valid extended regular expression$" <<'EOF2'
+[a]
+file = pass.flat
+migration = unix
+migration_refused = Failed to load (cpu
+EOF2
+
+bad_cfg "empty migration_refused" "^bad\.cfg:4: empty value for 'migration_refused'$" <<'EOF2'
+[a]
+file = pass.flat
+migration = tcp
+migration_refused =
+EOF2
+
+bad_cfg "duplicate migration key" "^bad\.cfg:4: duplicate key 'migration' in \[a\] \(first set at line 3\)" <<'EOF2'
+[a]
+file = pass.flat
+migration = unix
+migration = tcp
+EOF2
+
 # All mistakes at once, not one per run.
 bad_cfg "several errors" "^bad\.cfg:5: unknown key 'smpp'" <<'EOF2'
 [a]

@@ -26,31 +26,6 @@ file = pass.flat
 accel = kvm
 EOF2
 
-# junit_summary FILE: parses FILE and prints its counts and cases, one line
-# each, or the parse error.
-junit_summary() {
-	python3 - "$1" <<'PY'
-import sys, xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except Exception as e:
-    print("PARSE ERROR:", e); sys.exit()
-suite = root.find("testsuite")
-print("suite", *(suite.get(k) for k in ("tests", "failures", "errors", "skipped")))
-for tc in suite.findall("testcase"):
-    kind = "pass"
-    for k in ("failure", "error", "skipped"):
-        el = tc.find(k)
-        if el is not None:
-            kind = k + ":" + (el.get("message") or "")
-    out = tc.find("system-out")
-    float(tc.get("time"))
-    print("case", tc.get("name"), kind, "|", (out.text or "").replace("\n", "\\n")[-300:] if out is not None else "NO-SYSTEM-OUT")
-for p in suite.iter("property"):
-    print("property", p.get("name"), p.get("value"))
-PY
-}
-
 rt_run --junit out/junit.xml
 t_eq "bad --junit directory: refused" 2 "$RT_RC"
 mkdir -p "$RT/out.d"

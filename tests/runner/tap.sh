@@ -18,49 +18,6 @@ file = timeout.flat
 file = qemuerr.flat
 EOF2
 
-# tap_check FILE: prints what is wrong with FILE as TAP 13 (nothing if valid).
-tap_check() {
-	python3 - "$1" <<'PY'
-import re, sys
-lines = open(sys.argv[1]).read().split("\n")
-if lines and lines[-1] == "":
-    lines.pop()
-err = []
-if not lines or lines[0] != "TAP version 13":
-    err.append("first line is not 'TAP version 13'")
-points, plan, in_yaml = [], None, False
-for n, l in enumerate(lines[1:], 2):
-    if in_yaml:
-        if l == "  ...":
-            in_yaml = False
-        elif not l.startswith("  "):
-            err.append(f"line {n}: YAML block not indented: {l!r}")
-        continue
-    if plan is not None:
-        err.append(f"line {n}: after the plan: {l!r}")
-    m = re.fullmatch(r"(not )?ok (\d+) - (\S+)( # SKIP \S.*)?", l)
-    if m:
-        points.append(int(m.group(2)))
-    elif l == "  ---":
-        if not points:
-            err.append(f"line {n}: YAML block before any test point")
-        in_yaml = True
-    elif re.fullmatch(r"1\.\.(\d+)", l):
-        plan = int(l[3:])
-    elif not l.startswith("#"):
-        err.append(f"line {n}: not TAP: {l!r}")
-if in_yaml:
-    err.append("unterminated YAML block")
-if plan is None:
-    err.append("no plan")
-elif plan != len(points):
-    err.append(f"plan 1..{plan} but {len(points)} test points")
-if points != list(range(1, len(points) + 1)):
-    err.append(f"test points not numbered 1..N: {points}")
-print("\n".join(err))
-PY
-}
-
 rt_run -t
 t_eq "TAP: exit 1 (failures)" 1 "$RT_RC"
 t_eq "TAP: stream is valid" "" "$(tap_check "$RT/out")"
