@@ -38,3 +38,4 @@ gvmigrate-clean:
 	rm -f $(MIG_OBJS) $(MIG_OBJS:.o=.d) host/gvmigrate host/gvstream
 
 -include $(wildcard $(MIG_OBJS:.o=.d))
+host/regnames.o: $(SYSREG_NAMES_DEPS)

@@ -143,6 +143,9 @@ static int cmd_diff(int argc, char **argv)
 {
 	const char *paths[2] = { NULL, NULL };
 	unsigned int flags = 0, n = 0;
+	struct migstream ms[2];
+	struct mig_error err;
+	struct cpreg_diff d;
 	int status;
 
 	for (int i = 0; i < argc; i++) {
@@ -159,12 +162,26 @@ static int cmd_diff(int argc, char **argv)
 	}
 	if (n != 2)
 		return usage_error("diff: SRC_STREAM and DST_STREAM needed");
-	status = cpreg_diff_report_flags(paths[0], paths[1], stdout, stderr, flags);
-	if (status == EXIT_USAGE)
-		fprintf(stderr, "gvstream: diff: cannot compare\n");
-	if (fflush(stdout) != 0)
-		return EXIT_USAGE;
-	return status;
+	/* cpreg_diff_report_flags() without its error format: ours has the prefix. */
+	for (n = 0; n < 2; n++) {
+		if (migstream_load(paths[n], &ms[n], &err) != 0) {
+			fprintf(stderr, "gvstream: %s\n", err.msg);
+			if (n)
+				migstream_free(&ms[0]);
+			return EXIT_USAGE;
+		}
+	}
+	if (cpreg_diff_compute(&d, &ms[0], &ms[1]) != 0) {
+		fprintf(stderr, "gvstream: out of memory\n");
+		status = EXIT_USAGE;
+	} else {
+		cpreg_diff_print(&d, stdout, flags);
+		status = cpreg_diff_status(&d) ? EXIT_DIFFERS : 0;
+		cpreg_diff_free(&d);
+	}
+	migstream_free(&ms[0]);
+	migstream_free(&ms[1]);
+	return fflush(stdout) == 0 ? status : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)

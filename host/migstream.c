@@ -189,13 +189,20 @@ static int rd_peek(struct rd *r)
 	return c;
 }
 
-/* A u8-length-prefixed string, as QEMU writes section and block names. */
+/*
+ * A u8-length-prefixed string, as QEMU writes section and block names.
+ * Bytes outside printable ASCII become '?': such names only ever appear in
+ * error messages, which must stay text.
+ */
 static void rd_str(struct rd *r, char out[256], const char *what)
 {
 	uint8_t len = rd_u8(r, what);
 
 	rd_bytes(r, out, len, what);
 	out[r->failed ? 0 : len] = '\0';
+	for (char *p = out; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
 }
 
 /* ---- the JSON description ---- */
@@ -266,7 +273,7 @@ static json_object *load_vmdesc(struct rd *r, uint64_t off, uint64_t size)
 		return NULL;
 	}
 	text = malloc(len);
-	/* QEMU nests three levels per struct field: more than the default 32. */
+	/* Each struct field nests three levels deeper: room beyond json-c's default 32. */
 	tok = json_tokener_new_ex(256);
 	if (!text || !tok) {
 		fail_at(r, off, "out of memory");
@@ -278,18 +285,18 @@ static json_object *load_vmdesc(struct rd *r, uint64_t off, uint64_t size)
 	r->limit = size;
 	rd_bytes(r, text, len, "VM description");
 	desc = r->failed ? NULL : json_tokener_parse_ex(tok, text, (int)len);
-	if (!r->failed && (!desc || json_tokener_get_parse_end(tok) != (size_t)len)) {
+	if (!r->failed && json_tokener_get_error(tok) != json_tokener_success) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
 		fail_at(r, off + 5 + json_tokener_get_parse_end(tok), "VM description is not valid JSON: %s",
-			e == json_tokener_success ? "data after the JSON value"
-			: e == json_tokener_continue ? "it ends too early"
-			: json_tokener_error_desc(e));
-		json_object_put(desc);
-		desc = NULL;
-	}
-	if (desc && !json_object_is_type(desc, json_type_object)) {
+			e == json_tokener_continue ? "it ends too early" : json_tokener_error_desc(e));
+	} else if (!r->failed && json_tokener_get_parse_end(tok) != (size_t)len) {
+		fail_at(r, off + 5 + json_tokener_get_parse_end(tok),
+			"VM description is not valid JSON: data after the JSON value");
+	} else if (!r->failed && !json_object_is_type(desc, json_type_object)) {
 		fail_at(r, off + 5, "VM description is not a JSON object");
+	}
+	if (r->failed) {
 		json_object_put(desc);
 		desc = NULL;
 	}
@@ -430,7 +437,7 @@ static void walk_subsection(struct rd *r, json_object *sub, const char *ctx, uin
 		return;
 	}
 	rd_str(r, name, ctx);
-	rd_be(r, 4, ctx);	/* its version: the description matches it */
+	rd_be(r, 4, ctx);	/* its version: the description is of what was written */
 	if (!r->failed && strcmp(name, want)) {
 		fail_at(r, at, "%s: expected subsection '%s', found '%s'", ctx, want, name);
 		return;
@@ -515,6 +522,10 @@ static void config_section(struct walk *w)
 
 	if (r->failed)
 		return;
+	if (w->ms->machine) {
+		fail_at(r, at - 1, "a second configuration section");
+		return;
+	}
 	if (len > 255) {
 		fail_at(r, at, "configuration section: machine name of %u bytes", len);
 		return;
@@ -525,6 +536,9 @@ static void config_section(struct walk *w)
 		return;
 	}
 	rd_bytes(r, w->ms->machine, len, "configuration section, machine name");
+	for (char *p = w->ms->machine; *p; p++)	/* it is printed: keep it text */
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
 	while (rd_peek(r) == SEC_SUBSECTION) {
 		char name[256], ctx[320];
 		json_object *sub = NULL;
@@ -844,6 +858,9 @@ int migstream_load(const char *path, struct migstream *ms, struct mig_error *err
 	}
 	if (!r->failed && ms->ncpus == 0)
 		fail_at(r, w.desc_off, "the stream has no cpu section");
+	/* Old machine types send no configuration section. */
+	if (!r->failed && !ms->machine && !(ms->machine = strdup("unknown")))
+		fail_at(r, 0, "out of memory");
 	json_object_put(w.desc);
 	fclose(r->f);
 	if (r->failed) {
@@ -1003,8 +1020,7 @@ static bool same_deltas(const struct cpreg_cpu_diff *a, const struct cpreg_cpu_d
 static const char *const change_title[] = {
 	[CPREG_MISSING] = "registers the destination lacks (QEMU refuses the stream)",
 	[CPREG_EXTRA] = "registers only the destination has (the guest sees them appear)",
-	[CPREG_RO_DIFFERS] = "read-only values that differ (the destination refuses them, or the "
-			     "guest runs on with values no longer true)",
+	[CPREG_RO_DIFFERS] = "read-only values that differ (refused, or no longer true for the guest)",
 	[CPREG_STATE_DIFFERS] = "state that differs, as expected of live state",
 };
 

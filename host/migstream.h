@@ -35,7 +35,8 @@ struct mig_cpu {
 
 struct migstream {
 	char *path;
-	char *machine;		/* the configuration section's, e.g. "virt-7.2" */
+	char *machine;		/* the configuration section's, e.g. "virt-7.2";
+				 * "unknown" when the stream has none */
 	uint32_t page_size;	/* the vmdesc's */
 	uint64_t file_size;
 	uint64_t vmdesc_offset;	/* of the QEMU_VM_VMDESCRIPTION byte */
