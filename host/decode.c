@@ -142,52 +142,6 @@ bool fp_ccidx(const struct fingerprint *fp, char *how, size_t howsz)
 	return false;
 }
 
-/* As lib/exceptions.c names them in the guest's own messages. */
-const char *ec_name(unsigned int ec)
-{
-	switch (ec) {
-	case 0x00:	return "unknown reason (UNDEFINED instruction)";
-	case 0x01:	return "WFI/WFE trapped";
-	case 0x03:	return "MCR/MRC (coproc 0b1111) trapped";
-	case 0x04:	return "MCRR/MRRC (coproc 0b1111) trapped";
-	case 0x05:	return "MCR/MRC (coproc 0b1110) trapped";
-	case 0x06:	return "LDC/STC trapped";
-	case 0x07:	return "SVE/SIMD/FP access trapped";
-	case 0x0a:	return "LD64B/ST64B trapped";
-	case 0x0c:	return "MRRC (coproc 0b1110) trapped";
-	case 0x0d:	return "branch target exception";
-	case 0x0e:	return "illegal execution state";
-	case 0x11:	return "SVC (AArch32)";
-	case 0x15:	return "SVC (AArch64)";
-	case 0x16:	return "HVC (AArch64)";
-	case 0x17:	return "SMC (AArch64)";
-	case 0x18:	return "MSR/MRS/system instruction trapped";
-	case 0x19:	return "SVE access trapped";
-	case 0x1b:	return "TSTART (TME) trapped";
-	case 0x1c:	return "pointer authentication failure";
-	case 0x1d:	return "SME access trapped";
-	case 0x20:	return "instruction abort, lower EL";
-	case 0x21:	return "instruction abort, same EL";
-	case 0x22:	return "PC alignment fault";
-	case 0x24:	return "data abort, lower EL";
-	case 0x25:	return "data abort, same EL";
-	case 0x26:	return "SP alignment fault";
-	case 0x27:	return "memory operation (MOPS) exception";
-	case 0x28:	return "FP exception (AArch32)";
-	case 0x2c:	return "FP exception (AArch64)";
-	case 0x2d:	return "GCS exception";
-	case 0x2f:	return "SError";
-	case 0x30:	return "breakpoint, lower EL";
-	case 0x31:	return "breakpoint, same EL";
-	case 0x32:	return "software step, lower EL";
-	case 0x33:	return "software step, same EL";
-	case 0x34:	return "watchpoint, lower EL";
-	case 0x35:	return "watchpoint, same EL";
-	case 0x38:	return "BKPT (AArch32)";
-	case 0x3c:	return "BRK (AArch64)";
-	default:	return "unallocated exception class";
-	}
-}
 
 /* ---- GIC ---- */
 

@@ -43,7 +43,7 @@ int64_t idfield_compare_level(const struct idfield_desc *f, uint64_t regval);
 /* The next run of set bits of mask at or above bit from: false when none. */
 bool next_bit_run(uint64_t mask, unsigned int from, unsigned int *lo, unsigned int *hi);
 
-const char *ec_name(unsigned int ec);
+#include "exception_classes.h"	/* ec_name(), shared with the guest */
 
 /* Registers the table does not describe (the GIC's), by the last part of
  * their key: gic.GICD_IIDR, gic.cpu0.GICR_TYPER, ... */

@@ -22,10 +22,11 @@ GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
 GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c
-GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o
+GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o
 GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h
 # The harness takes everything but main().
-FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) tables/idregs.c
+FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) tables/idregs.c \
+	tables/exception_classes.c
 TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def)
 
 $(GVFP_SRCS:.c=.o): host/%.o: host/%.c config.mak
@@ -36,14 +37,19 @@ host/idregs.o: tables/idregs.c $(TABLE_DEPS) config.mak
 	$(quiet) HOSTCC $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 
+host/exception_classes.o: tables/exception_classes.c tables/exception_classes.def config.mak
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
+
 host/gvfp: $(GVFP_OBJS)
 	$(quiet) HOSTLD $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -o $@ $^
 
 # One compiler run: the sanitized objects must not mix with the plain ones.
-host/gvfp-asan: $(GVFP_SRCS) tables/idregs.c $(GVFP_HDRS) $(TABLE_DEPS) config.mak
+host/gvfp-asan: $(GVFP_SRCS) tables/idregs.c tables/exception_classes.c $(GVFP_HDRS) $(TABLE_DEPS) config.mak
 	$(quiet) HOSTCC $@
-	$(Q)$(HOST_CC) $(GVFP_CFLAGS) $(GVFP_SANITIZE) -o $@ $(GVFP_SRCS) tables/idregs.c
+	$(Q)$(HOST_CC) $(GVFP_CFLAGS) $(GVFP_SANITIZE) -o $@ $(GVFP_SRCS) tables/idregs.c \
+		tables/exception_classes.c
 
 host/fuzz-fingerprint: $(FUZZ_SRCS) $(GVFP_HDRS) $(TABLE_DEPS) config.mak
 	$(quiet) FUZZCC $@

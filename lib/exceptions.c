@@ -5,6 +5,7 @@
  * FAIL.  A fault while handling a fault is reported too, never looped on.
  */
 #include "exceptions.h"
+#include "exception_classes.h"
 #include "percpu.h"
 #include "console.h"
 #include "psci.h"
@@ -17,52 +18,6 @@ static const char *const vector_names[VECTOR_MAX] = {
 	"EL0 (AArch64) sync", "EL0 (AArch64) IRQ", "EL0 (AArch64) FIQ", "EL0 (AArch64) SError",
 	"EL0 (AArch32) sync", "EL0 (AArch32) IRQ", "EL0 (AArch32) FIQ", "EL0 (AArch32) SError",
 };
-
-const char *ec_name(unsigned int ec)
-{
-	switch (ec) {
-	case EC_UNKNOWN:	return "unknown reason (UNDEFINED instruction)";
-	case EC_WFX:		return "WFI/WFE trapped";
-	case 0x03:		return "MCR/MRC (coproc 0b1111) trapped";
-	case 0x04:		return "MCRR/MRRC (coproc 0b1111) trapped";
-	case 0x05:		return "MCR/MRC (coproc 0b1110) trapped";
-	case 0x06:		return "LDC/STC trapped";
-	case EC_FP_ASIMD:	return "SVE/SIMD/FP access trapped";
-	case 0x0a:		return "LD64B/ST64B trapped";
-	case 0x0c:		return "MRRC (coproc 0b1110) trapped";
-	case 0x0d:		return "branch target exception";
-	case EC_ILL:		return "illegal execution state";
-	case 0x11:		return "SVC (AArch32)";
-	case EC_SVC64:		return "SVC (AArch64)";
-	case EC_HVC64:		return "HVC (AArch64)";
-	case EC_SMC64:		return "SMC (AArch64)";
-	case EC_SYS64:		return "MSR/MRS/system instruction trapped";
-	case EC_SVE:		return "SVE access trapped";
-	case 0x1b:		return "TSTART (TME) trapped";
-	case EC_PAC:		return "pointer authentication failure";
-	case EC_SME:		return "SME access trapped";
-	case EC_IABT_LOW:	return "instruction abort, lower EL";
-	case EC_IABT_CUR:	return "instruction abort, same EL";
-	case EC_PC_ALIGN:	return "PC alignment fault";
-	case EC_DABT_LOW:	return "data abort, lower EL";
-	case EC_DABT_CUR:	return "data abort, same EL";
-	case EC_SP_ALIGN:	return "SP alignment fault";
-	case 0x27:		return "memory operation (MOPS) exception";
-	case 0x28:		return "FP exception (AArch32)";
-	case 0x2c:		return "FP exception (AArch64)";
-	case 0x2d:		return "GCS exception";
-	case EC_SERROR:		return "SError";
-	case 0x30:		return "breakpoint, lower EL";
-	case 0x31:		return "breakpoint, same EL";
-	case 0x32:		return "software step, lower EL";
-	case 0x33:		return "software step, same EL";
-	case 0x34:		return "watchpoint, lower EL";
-	case 0x35:		return "watchpoint, same EL";
-	case 0x38:		return "BKPT (AArch32)";
-	case EC_BRK64:		return "BRK (AArch64)";
-	default:		return "unallocated exception class";
-	}
-}
 
 static const char *fault_status_name(unsigned int fsc)
 {

@@ -7,6 +7,7 @@
 #ifndef GUESTVIEW_EXCEPTIONS_H
 #define GUESTVIEW_EXCEPTIONS_H
 #include "libcflat.h"
+#include "exception_classes.h"	/* ec_name(), from tables/ */
 
 struct pt_regs {
 	u64 regs[31];
@@ -59,7 +60,6 @@ typedef void (*irq_fn)(struct pt_regs *regs);
 void install_exception_handler(enum vector v, unsigned int ec, exception_fn fn);
 void install_irq_handler(irq_fn fn);
 
-const char *ec_name(unsigned int ec);
 /* The decoded syndrome ("EC 0x25 (data abort, same EL): DFSC 0x04 ..."). */
 int esr_describe(char *buf, size_t size, u64 esr);
 void show_regs(const struct pt_regs *regs);
