@@ -2,14 +2,14 @@
  * diagnose.c: the CPU registers behind a refused migration.  QEMU's error
  * names no register; the cpreg lists in the two configurations' migration
  * streams do.  Each configuration is started fresh and paused, its state
- * saved to a file, and the two lists compared (host/migstream.c).
+ * saved to a file, and the two lists compared (host/cpregdiff.c).
  */
 #include "gvmigrate.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "migstream.h"
+#include "cpregdiff.h"
 
 static int save_fresh(struct run *r, int cfg, const char *path)
 {

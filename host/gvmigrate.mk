@@ -13,8 +13,9 @@ JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 MIG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Itables -Ihost \
 	$(TABLES_INC) $(JSONC_CFLAGS)
 
-# The stream parser and register names serve both tools.
-MIGSTREAM_SRCS := host/migstream.c host/regnames.c
+# The stream reader, the register-list comparison and the register names
+# serve both tools.
+MIGSTREAM_SRCS := host/migstream.c host/cpregdiff.c host/regnames.c
 GVMIGRATE_SRCS := host/gvmigrate.c host/run.c host/migrate_ops.c host/diagnose.c \
 	host/evloop.c host/vm.c host/qmp.c host/linebuf.c host/proc.c host/netns.c host/util.c
 GVSTREAM_SRCS := host/gvstream.c

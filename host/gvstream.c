@@ -1,9 +1,10 @@
 /*
  * gvstream.c: the command line of gvstream, which names the CPU registers
  * in QEMU migration streams saved to files, and compares a migration
- * source's stream with a destination's (migstream.h does the work, so the
- * harness can call the same functions).
+ * source's stream with a destination's (migstream.h reads the streams and
+ * cpregdiff.h compares them, so the harness can call the same functions).
  */
+#include "cpregdiff.h"
 #include "migstream.h"
 #include "regnames.h"
 

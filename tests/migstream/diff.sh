@@ -224,7 +224,7 @@ t_grep "smp 2 -> 1: its registers are not counted as missing" '^summary: 0 missi
 
 # ---- the library entry point the harness calls ----
 cat >"$T_TMP/api.c" <<'EOF'
-#include "migstream.h"
+#include "cpregdiff.h"
 #include <stdio.h>
 int main(int argc, char **argv)
 {
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 EOF
 # shellcheck disable=SC2046
 if (cd "$T_ROOT" && ${HOST_CC:-cc} -std=c11 -Wall -Wextra -Werror -fsanitize=address,undefined -Itables -Ihost \
-	-o "$T_TMP/api" "$T_TMP/api.c" host/migstream.c host/regnames.c tables/idregs.c $(pkg-config --cflags --libs json-c)); then
+	-o "$T_TMP/api" "$T_TMP/api.c" host/migstream.c host/cpregdiff.c host/regnames.c tables/idregs.c $(pkg-config --cflags --libs json-c)); then
 	t_status "cpreg_diff_report(): returns 1 for smp 2 -> 1" 1 "$T_TMP/api" "$src" "$dst"
 	t_eq "cpreg_diff_report(): writes what gvstream diff prints" "$("$GVSTREAM" diff "$src" "$dst")" "$(cat "$T_OUT")"
 	t_status "cpreg_diff_report(): 0 for a stream against itself" 0 "$T_TMP/api" "$src" "$src"

@@ -1,6 +1,6 @@
 /*
  * unit.c: checks of tables/sysreg_names.def, host/regnames.c and the
- * comparison in host/migstream.c that need no QEMU, run by
+ * comparison in host/cpregdiff.c that need no QEMU, run by
  * tests/migstream/unit.sh.  Prints one "ok - " or "not ok - " line per check.
  *
  * The expected names come from outside the table: the register ids of
@@ -10,6 +10,7 @@
  * comparison is checked on register lists made up here, one kind of
  * difference at a time.
  */
+#include "cpregdiff.h"
 #include "idregs.h"
 #include "migstream.h"
 #include "regnames.h"

@@ -1,0 +1,332 @@
+/*
+ * cpregdiff.c: comparing two migration streams' register lists (see
+ * cpregdiff.h) and printing the result as text or JSON.  The lists come
+ * from migstream_load(); the names and kinds from regnames.c.
+ */
+#include "cpregdiff.h"
+#include "regnames.h"
+
+#include <json-c/json.h>
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_cpreg(const void *a, const void *b)
+{
+	uint64_t x = ((const struct mig_cpreg *)a)->id, y = ((const struct mig_cpreg *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A sorted copy: QEMU writes the list sorted, but nothing here relies on it. */
+static struct mig_cpreg *sorted_regs(const struct mig_cpu *c)
+{
+	struct mig_cpreg *r = malloc((c->nregs + 1) * sizeof(*r));
+
+	if (r && c->nregs) {
+		memcpy(r, c->regs, c->nregs * sizeof(*r));
+		qsort(r, c->nregs, sizeof(*r), cmp_cpreg);
+	}
+	return r;
+}
+
+static void add_delta(struct cpreg_cpu_diff *cd, uint64_t id, int change, uint64_t src, uint64_t dst)
+{
+	char name[REGNAME_MAX];
+	enum reg_kind kind = regname(id, name);
+
+	if (change == CPREG_STATE_DIFFERS && reg_kind_readonly(kind))
+		change = CPREG_RO_DIFFERS;
+	cd->d[cd->n++] = (struct cpreg_delta){ id, src, dst, (uint8_t)change, (uint8_t)kind };
+	cd->count[change]++;
+}
+
+/* A merge of the two sorted lists; s or d NULL for a vCPU on one side only. */
+static int cpu_diff(struct cpreg_cpu_diff *cd, const struct mig_cpu *s, const struct mig_cpu *d)
+{
+	struct mig_cpreg *a = s ? sorted_regs(s) : NULL, *b = d ? sorted_regs(d) : NULL;
+	uint32_t na = s ? s->nregs : 0, nb = d ? d->nregs : 0, i = 0, j = 0;
+
+	cd->cpu = s ? s->instance_id : d->instance_id;
+	cd->nsrc = s ? na : UINT32_MAX;
+	cd->ndst = d ? nb : UINT32_MAX;
+	cd->d = calloc((size_t)na + nb + 1, sizeof(*cd->d));
+	if ((s && !a) || (d && !b) || !cd->d) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	/* A vCPU on one side only is reported as such, not register by register. */
+	while (s && d && (i < na || j < nb)) {
+		if (j == nb || (i < na && a[i].id < b[j].id)) {
+			add_delta(cd, a[i].id, CPREG_MISSING, a[i].value, 0);
+			i++;
+		} else if (i == na || b[j].id < a[i].id) {
+			add_delta(cd, b[j].id, CPREG_EXTRA, 0, b[j].value);
+			j++;
+		} else {
+			if (a[i].value != b[j].value)
+				add_delta(cd, a[i].id, CPREG_STATE_DIFFERS, a[i].value, b[j].value);
+			i++;
+			j++;
+		}
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+int cpreg_diff_compute(struct cpreg_diff *d, const struct migstream *src, const struct migstream *dst)
+{
+	memset(d, 0, sizeof(*d));
+	d->src = src;
+	d->dst = dst;
+	d->cpus = calloc((size_t)src->ncpus + dst->ncpus + 1, sizeof(*d->cpus));
+	if (!d->cpus)
+		return -1;
+	for (uint32_t i = 0; i < src->ncpus + dst->ncpus; i++) {
+		const struct mig_cpu *s = i < src->ncpus ? &src->cpus[i] : NULL;
+		const struct mig_cpu *t = s ? migstream_cpu(dst, s->instance_id)
+					    : &dst->cpus[i - src->ncpus];
+		struct cpreg_cpu_diff *cd;
+
+		if (!s && migstream_cpu(src, t->instance_id))
+			continue;	/* compared with its source vCPU already */
+		cd = &d->cpus[d->ncpus++];
+		if (cpu_diff(cd, s, t) != 0) {
+			cpreg_diff_free(d);
+			return -1;
+		}
+		for (int k = 0; k < 4; k++)
+			d->count[k] += cd->count[k];
+		d->cpus_only_src += !t;
+		d->cpus_only_dst += !s;
+		/* VMSTATE_INT32_POSITIVE_LE: the destination accepts at most its own length. */
+		if (s && t && s->nregs > t->nregs)
+			d->len_refused = true;
+	}
+	return 0;
+}
+
+void cpreg_diff_free(struct cpreg_diff *d)
+{
+	for (size_t i = 0; i < d->ncpus; i++)
+		free(d->cpus[i].d);
+	free(d->cpus);
+	memset(d, 0, sizeof(*d));
+}
+
+int cpreg_diff_status(const struct cpreg_diff *d)
+{
+	return d->count[CPREG_MISSING] || d->count[CPREG_EXTRA] || d->count[CPREG_RO_DIFFERS] ||
+	       d->cpus_only_src || d->cpus_only_dst;
+}
+
+static bool same_deltas(const struct cpreg_cpu_diff *a, const struct cpreg_cpu_diff *b)
+{
+	if (a->n != b->n || a->nsrc != b->nsrc || a->ndst != b->ndst)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->d[i].id != b->d[i].id || a->d[i].change != b->d[i].change ||
+		    a->d[i].src != b->d[i].src || a->d[i].dst != b->d[i].dst)
+			return false;
+	return true;
+}
+
+static const char *const change_title[] = {
+	[CPREG_MISSING] = "registers the destination lacks (QEMU refuses the stream)",
+	[CPREG_EXTRA] = "registers only the destination has (the guest sees them appear)",
+	[CPREG_RO_DIFFERS] = "read-only values that differ (refused, or no longer true for the guest)",
+	[CPREG_STATE_DIFFERS] = "state that differs, as expected of live state",
+};
+
+static void print_delta(FILE *out, const struct cpreg_delta *x)
+{
+	char name[REGNAME_MAX];
+
+	regname(x->id, name);
+	fprintf(out, "    %-32s 0x%016" PRIx64 "  %-9s ", name, x->id,
+		reg_kind_label((enum reg_kind)x->kind));
+	if (x->change == CPREG_MISSING)
+		fprintf(out, "source 0x%016" PRIx64 "\n", x->src);
+	else if (x->change == CPREG_EXTRA)
+		fprintf(out, "destination 0x%016" PRIx64 "\n", x->dst);
+	else
+		fprintf(out, "0x%016" PRIx64 " -> 0x%016" PRIx64 "\n", x->src, x->dst);
+}
+
+static void describe(FILE *out, const char *role, const struct migstream *ms)
+{
+	fprintf(out, "%-12s %s (machine %s, %" PRIu32 " vCPU%s, %" PRIu32 " registers on vCPU %" PRIu32
+		")\n", role, ms->path, ms->machine, ms->ncpus, ms->ncpus == 1 ? "" : "s",
+		ms->cpus[0].nregs, ms->cpus[0].instance_id);
+}
+
+static void print_text(const struct cpreg_diff *d, FILE *out, unsigned int flags)
+{
+	describe(out, "source:", d->src);
+	describe(out, "destination:", d->dst);
+	for (size_t i = 0; i < d->ncpus; i++) {
+		const struct cpreg_cpu_diff *cd = &d->cpus[i];
+
+		if (cd->ndst == UINT32_MAX || cd->nsrc == UINT32_MAX) {
+			fprintf(out, "vCPU %" PRIu32 ": only in the %s\n", cd->cpu,
+				cd->ndst == UINT32_MAX ? "source" : "destination");
+			continue;
+		}
+		if (i > 0 && same_deltas(cd, &d->cpus[0])) {
+			fprintf(out, "vCPU %" PRIu32 ": the same as vCPU %" PRIu32 "\n", cd->cpu,
+				d->cpus[0].cpu);
+			continue;
+		}
+		fprintf(out, "vCPU %" PRIu32 ": %" PRIu32 " -> %" PRIu32 " registers\n", cd->cpu,
+			cd->nsrc, cd->ndst);
+		for (int c = CPREG_MISSING; c <= CPREG_STATE_DIFFERS; c++) {
+			if (!cd->count[c] || (c == CPREG_STATE_DIFFERS && !(flags & CPREG_REPORT_VERBOSE)))
+				continue;
+			fprintf(out, "  %s: %zu\n", change_title[c], cd->count[c]);
+			for (size_t k = 0; k < cd->n; k++)
+				if (cd->d[k].change == c)
+					print_delta(out, &cd->d[k]);
+		}
+		if (cd->nsrc > cd->ndst)
+			fprintf(out, "  the source has more registers: QEMU fails with \"Failed to load "
+				"cpu:cpreg_vmstate_array_len\"\n");
+	}
+	fprintf(out, "summary: %zu missing on the destination, %zu extra, %zu read-only values "
+		"differ, %zu state values differ%s; %s\n", d->count[CPREG_MISSING], d->count[CPREG_EXTRA],
+		d->count[CPREG_RO_DIFFERS], d->count[CPREG_STATE_DIFFERS],
+		(flags & CPREG_REPORT_VERBOSE) || !d->count[CPREG_STATE_DIFFERS] ? "" : " (-v lists them)",
+		cpreg_diff_status(d) ? "the destination differs" : "same registers and read-only values");
+}
+
+static json_object *jhex(uint64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "0x%016" PRIx64, v);
+	return json_object_new_string(s);
+}
+
+static json_object *jstream(const struct migstream *ms)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "file", json_object_new_string(ms->path));
+	json_object_object_add(o, "machine", json_object_new_string(ms->machine));
+	json_object_object_add(o, "vcpus", json_object_new_int64(ms->ncpus));
+	return o;
+}
+
+static json_object *jcpu(const struct cpreg_cpu_diff *cd, unsigned int flags)
+{
+	static const char *const key[] = { "missing", "extra", "readonly_differ", "state_differ" };
+	json_object *o = json_object_new_object();
+	char name[REGNAME_MAX];
+
+	json_object_object_add(o, "vcpu", json_object_new_int64(cd->cpu));
+	json_object_object_add(o, "source_registers",
+			       cd->nsrc == UINT32_MAX ? NULL : json_object_new_int64(cd->nsrc));
+	json_object_object_add(o, "destination_registers",
+			       cd->ndst == UINT32_MAX ? NULL : json_object_new_int64(cd->ndst));
+	for (int c = CPREG_MISSING; c <= CPREG_STATE_DIFFERS; c++) {
+		json_object *arr = json_object_new_array();
+
+		if (c == CPREG_STATE_DIFFERS && !(flags & CPREG_REPORT_VERBOSE)) {
+			json_object_object_add(o, "state_differ_count", json_object_new_int64(cd->count[c]));
+			json_object_put(arr);
+			continue;
+		}
+		for (size_t k = 0; k < cd->n; k++) {
+			const struct cpreg_delta *x = &cd->d[k];
+			json_object *r;
+
+			if (x->change != c)
+				continue;
+			r = json_object_new_object();
+			regname(x->id, name);
+			json_object_object_add(r, "name", json_object_new_string(name));
+			json_object_object_add(r, "id", jhex(x->id));
+			json_object_object_add(r, "kind", json_object_new_string(reg_kind_label(x->kind)));
+			if (c != CPREG_EXTRA)
+				json_object_object_add(r, "source", jhex(x->src));
+			if (c != CPREG_MISSING)
+				json_object_object_add(r, "destination", jhex(x->dst));
+			json_object_array_add(arr, r);
+		}
+		json_object_object_add(o, key[c], arr);
+	}
+	return o;
+}
+
+static void print_json(const struct cpreg_diff *d, FILE *out, unsigned int flags)
+{
+	json_object *root = json_object_new_object(), *cpus = json_object_new_array();
+	json_object *sum = json_object_new_object();
+
+	json_object_object_add(root, "source", jstream(d->src));
+	json_object_object_add(root, "destination", jstream(d->dst));
+	for (size_t i = 0; i < d->ncpus; i++)
+		json_object_array_add(cpus, jcpu(&d->cpus[i], flags));
+	json_object_object_add(root, "vcpus", cpus);
+	json_object_object_add(sum, "missing", json_object_new_int64(d->count[CPREG_MISSING]));
+	json_object_object_add(sum, "extra", json_object_new_int64(d->count[CPREG_EXTRA]));
+	json_object_object_add(sum, "readonly_differ", json_object_new_int64(d->count[CPREG_RO_DIFFERS]));
+	json_object_object_add(sum, "state_differ", json_object_new_int64(d->count[CPREG_STATE_DIFFERS]));
+	json_object_object_add(sum, "vcpus_only_in_source", json_object_new_int64(d->cpus_only_src));
+	json_object_object_add(sum, "vcpus_only_in_destination",
+			       json_object_new_int64(d->cpus_only_dst));
+	json_object_object_add(sum, "array_len_refused", json_object_new_boolean(d->len_refused));
+	json_object_object_add(root, "summary", sum);
+	json_object_object_add(root, "same", json_object_new_boolean(!cpreg_diff_status(d)));
+	fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+}
+
+void cpreg_diff_print(const struct cpreg_diff *d, FILE *out, unsigned int flags)
+{
+	if (flags & CPREG_REPORT_JSON)
+		print_json(d, out, flags);
+	else
+		print_text(d, out, flags);
+}
+
+int cpreg_diff_report_flags(const char *src_path, const char *dst_path, FILE *out, FILE *err,
+			    unsigned int flags)
+{
+	struct migstream src, dst;
+	struct mig_error e;
+	struct cpreg_diff d;
+	int status;
+
+	if (migstream_load(src_path, &src, &e) != 0) {
+		fprintf(err, "%s\n", e.msg);
+		return 2;
+	}
+	if (migstream_load(dst_path, &dst, &e) != 0) {
+		fprintf(err, "%s\n", e.msg);
+		migstream_free(&src);
+		return 2;
+	}
+	if (cpreg_diff_compute(&d, &src, &dst) != 0) {
+		fprintf(err, "out of memory comparing %s with %s\n", src_path, dst_path);
+		status = 2;
+	} else {
+		cpreg_diff_print(&d, out, flags);
+		status = cpreg_diff_status(&d);
+		cpreg_diff_free(&d);
+	}
+	migstream_free(&src);
+	migstream_free(&dst);
+	return status;
+}
+
+int cpreg_diff_report(const char *src_path, const char *dst_path, FILE *out)
+{
+	return cpreg_diff_report_flags(src_path, dst_path, out, out, 0);
+}
