@@ -277,8 +277,19 @@ void migrate_stats(struct evloop *ev, struct vm *src, struct mig_stats *st, uint
 	*st = (struct mig_stats){ -1, -1, -1 };
 	/* With the return path the source completes when the destination took over. */
 	evloop_wait(ev, src_final_cond, src, deadline);
-	if (src->proc.exited || qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline))
-		return;
+	/*
+	 * QEMU 7.2 emits "completed" a moment before its migration thread
+	 * computes total-time: an answer with total-time 0 is asked again (a
+	 * few QMP round trips, no sleeping).
+	 */
+	for (int tries = 0; tries < 5; tries++) {
+		json_object_put(ret);
+		ret = NULL;
+		if (src->proc.exited || qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline))
+			return;
+		if (json_ms(ret, "total-time") != 0)
+			break;
+	}
 	if (getenv("GVMIGRATE_DEBUG"))
 		printf("gvmigrate: debug: %s query-migrate: %s\n", src->name, json_object_to_json_string(ret));
 	st->total_ms = json_ms(ret, "total-time");
