@@ -23,8 +23,8 @@
  *                        the extended regex RE (a known incompatibility: XFAIL)
  *
  * GVMIGRATE_DEBUG=1 in the environment prints QEMU's query-migrate answers;
- * GVMIGRATE_FAULT=kill-destination|kill-source|interrupt injects that fault
- * just after a migration started (for the project's own tests).
+ * GVMIGRATE_FAULT=kill-destination|kill-source|stop-destination|interrupt
+ * injects that fault just after a migration started (for the project's own tests).
  *
  * Exit status (as arm/run): 0 PASS, 1 FAIL, 77 SKIP, 78 XFAIL (refused as
  * expected), 124 timeout, 2 QEMU error or migration refused, 3 harness

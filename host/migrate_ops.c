@@ -159,7 +159,8 @@ int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint
 /*
  * GVMIGRATE_FAULT, for the project's own tests: a fault at a known moment,
  * just after the migration started.  kill-destination, kill-source
- * (SIGKILL), interrupt (SIGINT to the harness itself, as a Ctrl-C).
+ * (SIGKILL), stop-destination (SIGSTOP: a destination that hangs),
+ * interrupt (SIGINT to the harness itself, as a Ctrl-C).
  */
 static void inject_fault(struct vm *src, struct vm *dst)
 {
@@ -174,6 +175,8 @@ static void inject_fault(struct vm *src, struct vm *dst)
 		kill(dst->proc.pid, SIGKILL);
 	else if (!strcmp(fault, "kill-source"))
 		kill(src->proc.pid, SIGKILL);
+	else if (!strcmp(fault, "stop-destination") && dst)
+		kill(dst->proc.pid, SIGSTOP);
 	else if (!strcmp(fault, "interrupt"))
 		kill(getpid(), SIGINT);
 }
@@ -210,12 +213,13 @@ static bool mig_done(void *arg)
 }
 
 /* ", destination 1 exited (killed by signal 9)" when it did. */
-static void append_exit(char *err, size_t size, const struct vm *vm)
+static void append_exit(char *err, size_t size, struct vm *vm)
 {
 	char st[64];
 	size_t len = strlen(err);
 
-	if (vm->proc.exited && len < size)
+	/* It may have died before its pidfd was looked at: ask now. */
+	if (proc_poll_exit(&vm->proc) && len < size)
 		snprintf(err + len, size - len, "; %s exited (%s)", vm->name,
 			 proc_status_str(&vm->proc, st, sizeof(st)));
 }
@@ -250,7 +254,7 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 		snprintf(err, errsize, "the migration %s (source: %s, destination: %s)",
 			 wait_name(r), src->mig_status[0] ? src->mig_status : "no event",
 			 dst ? (dst->mig_status[0] ? dst->mig_status : "no event") : "-");
-		return -1;
+		return r == WAIT_TIMEOUT ? MIGRATE_TIMED_OUT : -1;
 	}
 	if (dst ? dst->resumed && !dst->proc.exited : !strcmp(src->mig_status, "completed"))
 		return 0;

