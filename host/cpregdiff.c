@@ -4,6 +4,7 @@
  * from migstream_load(); the names and kinds from regnames.c.
  */
 #include "cpregdiff.h"
+#include "jsonhex.h"
 #include "regnames.h"
 
 #include <json-c/json.h>
@@ -203,14 +204,6 @@ static void print_text(const struct cpreg_diff *d, FILE *out, unsigned int flags
 		cpreg_diff_status(d) ? "the destination differs" : "same registers and read-only values");
 }
 
-static json_object *jhex(uint64_t v)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "0x%016" PRIx64, v);
-	return json_object_new_string(s);
-}
-
 static json_object *jstream(const struct migstream *ms)
 {
 	json_object *o = json_object_new_object();
@@ -249,12 +242,12 @@ static json_object *jcpu(const struct cpreg_cpu_diff *cd, unsigned int flags)
 			r = json_object_new_object();
 			regname(x->id, name);
 			json_object_object_add(r, "name", json_object_new_string(name));
-			json_object_object_add(r, "id", jhex(x->id));
+			json_object_object_add(r, "id", json_hex64(x->id));
 			json_object_object_add(r, "kind", json_object_new_string(reg_kind_label(x->kind)));
 			if (c != CPREG_EXTRA)
-				json_object_object_add(r, "source", jhex(x->src));
+				json_object_object_add(r, "source", json_hex64(x->src));
 			if (c != CPREG_MISSING)
-				json_object_object_add(r, "destination", jhex(x->dst));
+				json_object_object_add(r, "destination", json_hex64(x->dst));
 			json_object_array_add(arr, r);
 		}
 		json_object_object_add(o, key[c], arr);

@@ -5,6 +5,7 @@
  * cpregdiff.h compares them, so the harness can call the same functions).
  */
 #include "cpregdiff.h"
+#include "jsonhex.h"
 #include "migstream.h"
 #include "regnames.h"
 
@@ -67,14 +68,6 @@ static void regs_text(const struct migstream *ms, const struct mig_cpu *c)
 	}
 }
 
-static json_object *jhex(uint64_t v)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "0x%016" PRIx64, v);
-	return json_object_new_string(s);
-}
-
 static json_object *regs_json(const struct mig_cpu *c)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
@@ -86,9 +79,9 @@ static json_object *regs_json(const struct mig_cpu *c)
 		enum reg_kind kind = regname(c->regs[i].id, name);
 
 		json_object_object_add(r, "name", json_object_new_string(name));
-		json_object_object_add(r, "id", jhex(c->regs[i].id));
+		json_object_object_add(r, "id", json_hex64(c->regs[i].id));
 		json_object_object_add(r, "kind", json_object_new_string(reg_kind_label(kind)));
-		json_object_object_add(r, "value", jhex(c->regs[i].value));
+		json_object_object_add(r, "value", json_hex64(c->regs[i].value));
 		json_object_array_add(arr, r);
 	}
 	json_object_object_add(o, "registers", arr);
