@@ -1,0 +1,350 @@
+#!/bin/bash
+# scripts/matrix/run-matrix.sh: the kernel matrix.  Boots an emulated arm64
+# host (QEMU TCG with EL2) per kernel, runs the guest suite inside under
+# real KVM, saves the KVM register list each kernel offers userspace, and
+# migrates a running payload (arm/migrate.flat) from every kernel to every
+# kernel through a saved state; then prints the matrix.
+#
+# Usage: run-matrix.sh [options] KERNEL[:CMDLINE]...
+#
+# KERNEL: a Debian version (6.1 = the newest 6.1.x arm64 build; 6.12.117-1
+# exactly that one), a Debian package (linux-image-...-arm64[=VERSION]), or
+# a path to an arm64 Image or to a built kernel tree (./Image for a file
+# here).  CMDLINE is added to that kernel's command line, e.g.
+# 6.12:kvm-arm.mode=nvhe.  Each kernel is booted once; all run at the same
+# time.
+#
+# Options:
+#   --out DIR              results (default logs/matrix): matrix.json,
+#                          matrix.txt, and per kernel its console log, test
+#                          logs, fingerprint, register list, saved state
+#   --json FILE            also write the matrix's JSON to FILE
+#   --junit FILE           write JUnit XML to FILE
+#   --compare OLD.json     name every cell and kernel that got worse than in
+#                          OLD.json (a stored earlier matrix); exit 1 if any
+#   --cache DIR            kernels, packages, initramfs (default
+#                          $MATRIX_CACHE, else deps/matrix-cache)
+#   --refresh              check the archive for newer packages now (else at
+#                          most once a day: GUESTVIEW_APT_LISTS_MAX_AGE)
+#   --suites "S..."        suites added for kernels (default "trixie
+#                          trixie-backports"; "" for the machine's own only)
+#   --boot-timeout S       a host must reach /init within S s (default 120)
+#   --command-timeout S    bound on each command inside a host (default 600)
+#   --host-cpu MODEL       the emulated host CPU (default
+#                          max,lpa2=off,pauth-impdef=on)
+#   --host-mem MIB         memory of each host (default 1024)
+#   --initramfs FILE       boot the hosts with FILE as the common initramfs
+#                          instead of building one (a custom user space, or
+#                          the project's tests of kernels that never boot)
+#   --host-smp N           CPUs of each host (default 1: with more vCPU threads
+#                          than cores, TCG's cross-CPU TLB flushes stall)
+#   -h, --help             this help
+#
+# Environment: MATRIX_CACHE (see --cache), QEMU (the x86 qemu-system-aarch64
+# for the hosts), and apt-fetch.sh's (GUESTVIEW_APT_ETC, ...).
+#
+# Exit status: 0 the matrix is complete (every kernel booted with KVM and
+# every cell has a result: identical, changed or refused); 1 a kernel
+# failed (no boot, no KVM, panic, timeout), a cell could not run, or
+# --compare found something worse; 2 usage error; 3 set-up error (a tool,
+# payload or package missing); 130 interrupted (nothing is left behind).
+set -u
+prog=run-matrix.sh
+MX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || exit 3
+
+mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
+mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
+usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
+
+for lib in spec kernels initramfs hosts; do
+	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
+done
+
+out=$MX_ROOT/logs/matrix json_copy='' junit='' compare=''
+MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
+MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=600
+MX_HOST_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
+MX_QEMU=${QEMU:-qemu-system-aarch64}
+specs=()
+need() { [ $# -ge 2 ] && [ -n "$2" ] || mx_die 2 "option $1 needs a value (see --help)"; }
+number() { [[ $2 =~ ^[1-9][0-9]*$ ]] || mx_die 2 "option $1: '$2' is not a positive number"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) need "$@"; out=$2; shift 2 ;;
+	--json) need "$@"; json_copy=$2; shift 2 ;;
+	--junit) need "$@"; junit=$2; shift 2 ;;
+	--compare) need "$@"; compare=$2; shift 2
+		[ -f "$compare" ] || mx_die 2 "--compare $compare: no such file" ;;
+	--cache) need "$@"; MX_CACHE=$2; shift 2 ;;
+	--refresh) MX_REFRESH=1; shift ;;
+	--suites) [ $# -ge 2 ] || mx_die 2 "option --suites needs a value"; MX_KERNEL_SUITES=$2; shift 2 ;;
+	--boot-timeout) need "$@"; number "$1" "$2"; MX_BOOT_TIMEOUT=$2; shift 2 ;;
+	--command-timeout) need "$@"; number "$1" "$2"; MX_CMD_TIMEOUT=$2; shift 2 ;;
+	--host-cpu) need "$@"; MX_HOST_CPU=$2; shift 2 ;;
+	--host-mem) need "$@"; number "$1" "$2"; MX_HOST_MEM=$2; shift 2 ;;
+	--host-smp) need "$@"; number "$1" "$2"; MX_HOST_SMP=$2; shift 2 ;;
+	--initramfs) need "$@"; MX_COMMON=$2; MX_CUSTOM_INITRAMFS=1; shift 2
+		[ -f "$MX_COMMON" ] || mx_die 2 "--initramfs $MX_COMMON: no such file"
+		MX_COMMON=$(cd "$(dirname "$MX_COMMON")" && pwd)/${MX_COMMON##*/} ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; specs+=("$@"); break ;;
+	-*) mx_die 2 "unknown option '$1' (see --help)" ;;
+	*) specs+=("$1"); shift ;;
+	esac
+done
+[ ${#specs[@]} -gt 0 ] || mx_die 2 "no kernel given (usage: $prog [options] KERNEL[:CMDLINE]...; see --help)"
+for s in $MX_KERNEL_SUITES; do
+	[[ $s =~ ^[A-Za-z0-9._-]+$ ]] || mx_die 2 "--suites: '$s' is not a suite name"
+done
+
+# --- the kernels as written ---------------------------------------------------
+K_LABEL=() K_KIND=() K_KERNEL=() K_CMDLINE=()
+declare -A seen=()
+for s in "${specs[@]}"; do
+	mx_parse_spec "$s" || mx_die 2 "$MX_ERR"
+	[ -z "${seen[$s]:-}" ] || mx_die 2 "kernel '$s' given twice"
+	seen[$s]=1
+	K_LABEL+=("$SPEC_LABEL") K_KIND+=("$SPEC_KIND") K_KERNEL+=("$SPEC_KERNEL") K_CMDLINE+=("$SPEC_CMDLINE")
+done
+MX_N=${#K_LABEL[@]}
+
+# --- what the run needs -------------------------------------------------------
+for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od; do
+	command -v "$t" >/dev/null 2>&1 || mx_die 3 "needs '$t', which this machine lacks"
+done
+for f in host/gvfp host/gvstream; do
+	[ -x "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make)"
+done
+[ -n "${MX_COMMON:-}" ] || for f in $(mx_gv_files); do
+	[ -e "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make, and make cross-tools for host/aarch64/)"
+done
+
+# --- private scratch space; nothing survives an interrupt ---------------------
+mkdir -p "$MX_CACHE" || mx_die 3 "cannot create the cache directory $MX_CACHE"
+MX_CACHE=$(cd "$MX_CACHE" && pwd)
+MX_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gv-matrix.XXXXXX") || mx_die 3 "mktemp failed"
+chmod 700 "$MX_TMP"
+MX_SHARE=$MX_TMP/share
+mkdir -p "$MX_SHARE/states"
+mkfifo "$MX_TMP/sleep" && exec {MX_SLEEPFD}<>"$MX_TMP/sleep"
+MX_PIDS=()
+H_PID=()
+cleanup() {
+	local p n alive
+	for p in "${MX_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	# All of them together: at most 3 s, then KILL.
+	for n in $(seq 30); do
+		alive=0
+		for p in "${MX_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ "$alive" = 1 ] || break
+		read -r -t 0.1 -u "$MX_SLEEPFD" _
+	done
+	for p in "${MX_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf -- "$MX_TMP"
+}
+interrupted() {
+	trap - INT TERM HUP
+	mx_say "interrupted: stopping the emulated hosts"
+	cleanup
+	trap - EXIT
+	exit 130
+}
+trap cleanup EXIT
+trap interrupted INT TERM HUP
+
+mx_now; MX_T0=$REPLY
+mkdir -p "$out" || mx_die 3 "cannot create $out"
+out=$(cd "$out" && pwd)
+rm -rf "$out/kernels" "$out"/matrix.* "$out/run.env" "$out/notrun.tsv"
+mkdir -p "$out/kernels"
+: >"$out/notrun.tsv"
+
+# --- kernels: resolve and fetch (cached) ------------------------------------------
+K_DIR=() K_OUT=() K_OK=()
+for i in "${!K_LABEL[@]}"; do
+	K_OUT[$i]=$out/kernels/k$((i + 1))
+	mkdir -p "${K_OUT[$i]}"
+	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
+		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" >"${K_OUT[$i]}/spec.env"
+	K_OK[$i]=0
+	case ${K_KIND[$i]} in
+	path)
+		mx_get_path_kernel "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1 ;;
+	*)
+		if mx_resolve "${K_KIND[$i]}" "${K_KERNEL[$i]}" && mx_get_debian_kernel; then
+			K_OK[$i]=1
+		fi ;;
+	esac
+	if [ "${K_OK[$i]}" = 1 ]; then
+		K_DIR[$i]=$KDIR
+		cp "$KDIR/info" "${K_OUT[$i]}/kernel.env"
+		mx_say "kernel ${K_LABEL[$i]}: $(sed -n 's/^package=//p' "$KDIR/info") $(sed -n 's/^version=//p' "$KDIR/info")$(sed -n 's/^image=/ /p' "$KDIR/info")"
+	else
+		mx_say "kernel ${K_LABEL[$i]}: $MX_ERR"
+		printf 'status=error\nreason=%s\n' "$MX_ERR" >"${K_OUT[$i]}/host.env"
+	fi
+done
+mx_now; T_KERNELS=$((REPLY - MX_T0))
+
+# --- the hosts' initramfs (cached) ---------------------------------------------
+any=0
+for i in "${!K_LABEL[@]}"; do [ "${K_OK[$i]}" = 1 ] && any=1; done
+if [ "$any" = 1 ] && [ -z "${MX_COMMON:-}" ]; then
+	mx_fetch_userland
+	mx_common_initramfs
+fi
+mx_now; T_PREP=$((REPLY - MX_T0))
+
+# --- the hosts ---------------------------------------------------------------------
+qemu_version=$("$MX_QEMU" --version 2>/dev/null | head -n 1)
+{
+	printf 'started=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	printf 'host_cpu=%s\nhost_mem=%s\nhost_smp=%s\n' "$MX_HOST_CPU" "$MX_HOST_MEM" "$MX_HOST_SMP"
+	printf 'outer_qemu=%s\n' "$qemu_version"
+	inner=$(grep -o 'qemu-system-arm_[^_ ]*' "$MX_CACHE/userland/.apt-fetch.manifest" 2>/dev/null | head -n 1)
+	inner=${inner//%3a/:}
+	[ -z "${MX_CUSTOM_INITRAMFS:-}" ] || inner="custom initramfs $MX_COMMON"
+	printf 'inner_qemu=%s\n' "${inner:+${inner/_/ }}"
+	printf 'suites=%s\n' "$MX_KERNEL_SUITES"
+	printf 'boot_timeout=%s\ncommand_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT"
+	printf 'kernels=%s\n' "$MX_N"
+	printf 't_kernels_ms=%s\nt_prep_ms=%s\n' "$T_KERNELS" "$T_PREP"
+} >"$out/run.env"
+
+H_STATE=() H_NOSHARE=()
+for i in "${!K_LABEL[@]}"; do
+	if [ "${K_OK[$i]}" = 1 ]; then
+		mx_host_start "$i"
+		# Its own state first, so the others can start restoring from it.
+		H_QUEUE[$i]="save suite"
+		H_TODO[$i]=''
+		for j in "${!K_LABEL[@]}"; do
+			[ "$j" = "$i" ] || [ "${K_OK[$j]}" = 1 ] || continue
+			H_TODO[$i]+=" $j"
+		done
+		# Itself first, then the others in order.
+		H_TODO[$i]="$i${H_TODO[$i]/ $i/}"
+	else
+		H_STATE[$i]=done H_SAVED[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TODO[$i]=''
+	fi
+done
+mx_say "booting $MX_N emulated host(s) at once (-cpu $MX_HOST_CPU, $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each)"
+
+# notrun FROM TO REASON
+notrun() { printf 'k%s\tk%s\t%s\n' "$(($1 + 1))" "$(($2 + 1))" "$3" >>"$out/notrun.tsv"; }
+
+# schedule I: gives idle host I its next command.
+schedule() {
+	local i=$1 j rest='' sent=0
+	if [ -n "${H_QUEUE[$i]}" ]; then
+		read -r j rest <<<"${H_QUEUE[$i]}"
+		H_QUEUE[$i]=$rest
+		if [ "$j" = save ]; then mx_host_send "$i" "save k$((i + 1))"; else mx_host_send "$i" "$j"; fi
+		return
+	fi
+	for j in ${H_TODO[$i]}; do
+		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
+		case ${H_SAVED[$j]} in
+		ok)
+			if [ "$j" != "$i" ] && { [ -n "${H_NOSHARE[$i]:-}" ] || [ -n "${H_NOSHARE[$j]:-}" ]; }; then
+				notrun "$j" "$i" "no shared directory on ${K_LABEL[$i]}${H_NOSHARE[$j]:+ or ${K_LABEL[$j]}} (9p): the state cannot travel"
+				continue
+			fi
+			mx_host_send "$i" "restore k$((j + 1))"
+			sent=1 ;;
+		failed:*) notrun "$j" "$i" "no state from ${K_LABEL[$j]}: ${H_SAVED[$j]#failed:}" ;;
+		*) rest+=" $j" ;;
+		esac
+	done
+	H_TODO[$i]=${rest# }
+	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ]; then
+		mx_host_send "$i" poweroff
+	fi
+}
+
+# rebalance: CPU shares in proportion to the work each host has left.
+# Three single-CPU hosts on two cores get two thirds of a core each; a
+# slower kernel (or one with more left to do) would then finish alone while
+# a core idles.  The work left is estimated from the commands still to run
+# (weights: suite 4, save 1.2, restore 0.35, from measured runs) times the
+# host's speed (its save's duration against the fastest one's, once all
+# saved); nice values (1.25x CPU weight per step) follow the ratios.
+declare -A MX_NICE=()
+rebalance() {
+	local i j w max=0 n min_save=0 ms
+	local -A left=()
+	command -v renice >/dev/null 2>&1 || return 0
+	for i in "${!K_LABEL[@]}"; do
+		case ${H_STATE[$i]} in done|off) continue ;; esac
+		w=0
+		for j in ${H_QUEUE[$i]} ${H_CUR[$i]#* }; do
+			case $j in suite) w=$((w + 400)) ;; save) w=$((w + 120)) ;; esac
+		done
+		for j in ${H_TODO[$i]}; do w=$((w + 35)); done
+		[[ ${H_CUR[$i]} == *restore* ]] && w=$((w + 35))
+		left[$i]=$w
+	done
+	for i in "${!left[@]}"; do
+		ms=${H_SAVE_MS[$i]:-}
+		[ -n "$ms" ] || { min_save=0; break; }
+		[ "$min_save" != 0 ] && [ "$ms" -ge "$min_save" ] || min_save=$ms
+	done
+	for i in "${!left[@]}"; do
+		[ "$min_save" = 0 ] || left[$i]=$((left[$i] * H_SAVE_MS[$i] / min_save))
+		[ "${left[$i]}" -le "$max" ] || max=${left[$i]}
+	done
+	[ "$max" -gt 0 ] || return 0
+	for i in "${!left[@]}"; do
+		# nice n gives 1.25^-n of the CPU weight: n = log1.25(max/left), at most 10.
+		n=0 w=$((left[$i] * 1000))
+		while [ $n -lt 10 ] && [ $((w * 125 / 100)) -le $((max * 1000)) ]; do
+			w=$((w * 125 / 100)); n=$((n + 1))
+		done
+		if [ "${MX_NICE[$i]:-0}" != "$n" ]; then
+			renice -n "$n" -g "${H_PID[$i]}" >/dev/null 2>&1 && MX_NICE[$i]=$n
+			mx_event "$i" "nice $n (work left ${left[$i]})"
+		fi
+	done
+}
+
+while :; do
+	alive=0
+	for i in "${!K_LABEL[@]}"; do
+		[ "${H_STATE[$i]}" != done ] || continue
+		mx_host_read "$i"
+		mx_host_check "$i"
+		[ "${H_STATE[$i]}" != done ] || continue
+		alive=1
+		[ "${H_STATE[$i]}" != idle ] || { schedule "$i"; MX_REBALANCE=1; }
+	done
+	[ -z "${MX_REBALANCE:-}" ] || { rebalance; MX_REBALANCE=; }
+	[ "$alive" = 1 ] || break
+	read -r -t 0.05 -u "$MX_SLEEPFD" _
+done
+# What a host that went down still owed.
+for i in "${!K_LABEL[@]}"; do
+	for j in ${H_TODO[$i]:-}; do
+		notrun "$j" "$i" "${K_LABEL[$i]}: ${H_REASON[$i]:-the host ended}"
+	done
+	if [ "${K_OK[$i]}" = 1 ]; then
+		mx_host_env "$i"
+		[ ! -f "$MX_SHARE/states/k$((i + 1))" ] ||
+			tail -n +2 "$MX_SHARE/states/k$((i + 1))" >"${K_OUT[$i]}/state.stream"
+	fi
+done
+mx_now; T_HOSTS=$((REPLY - MX_T0))
+printf 't_hosts_ms=%s\n' "$T_HOSTS" >>"$out/run.env"
+
+# --- the matrix -------------------------------------------------------------------
+report=(python3 "$MX_ROOT/scripts/matrix/report.py")
+"${report[@]}" build "$out" >"$out/matrix.json.tmp" && mv "$out/matrix.json.tmp" "$out/matrix.json" ||
+	mx_die 3 "could not build the matrix from $out (report.py's message above)"
+"${report[@]}" text "$out/matrix.json" | tee "$out/matrix.txt"
+rc=$("${report[@]}" status "$out/matrix.json")
+[ -z "$json_copy" ] || cp "$out/matrix.json" "$json_copy" || mx_die 3 "cannot write $json_copy"
+[ -z "$junit" ] || "${report[@]}" junit "$out/matrix.json" >"$junit" || mx_die 3 "cannot write $junit"
+if [ -n "$compare" ]; then
+	echo
+	"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
+fi
+exit "$rc"

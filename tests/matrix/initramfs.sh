@@ -1,0 +1,67 @@
+#!/bin/bash
+# The emulated hosts' initramfs (scripts/matrix/lib/initramfs.bash): what
+# goes in (the user space's shared-library closure, nothing more), that it
+# is built once per content, and the /init script's own syntax.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_ROOT" || exit 2
+for f in host/aarch64/gvfp host/aarch64/gvmigrate host/aarch64/gvstream arm/migrate.flat; do
+	[ -f "$f" ] || t_skip "$f not built (make; make cross-tools)"
+done
+command -v aarch64-linux-gnu-gcc >/dev/null && command -v cpio >/dev/null ||
+	t_skip "needs aarch64-linux-gnu-gcc and cpio"
+tmp=$(t_tmpdir)
+MX_TMP=$tmp/run MX_CACHE=$tmp/cache MX_ROOT=$T_ROOT
+mkdir -p "$MX_TMP" "$MX_CACHE"
+mx_say() { :; }
+mx_die() { echo "mx_die: $*"; exit 1; }
+. scripts/matrix/lib/initramfs.bash
+
+t_check "init: bash syntax" bash -n scripts/matrix/init
+t_check "init: every framing line it prints starts with @@GV" \
+	bash -c "! grep -n 'say \"' scripts/matrix/init | grep -v 'say \"\(ready\|info\|begin\|end\|test-begin\|test-end\|eof\)[ \"]'"
+
+# A stand-in for the fetched user space: aarch64 programs that need libc
+# (and one that needs libextra), with the cross toolchain's libc.
+U=$MX_CACHE/userland
+mkdir -p "$U/bin" "$U/usr/bin" "$U/lib/aarch64-linux-gnu" "$U/usr/lib/aarch64-linux-gnu" "$tmp/src"
+for f in bin/busybox bin/bash usr/bin/timeout; do cp host/aarch64/gvfp "$U/$f"; done
+printf 'int extra(void) { return 1; }\n' >"$tmp/src/extra.c"
+printf 'int extra(void); int main(void) { return extra(); }\n' >"$tmp/src/main.c"
+aarch64-linux-gnu-gcc -shared -fPIC -Wl,-soname,libextra.so.1 -o "$tmp/src/libextra.so.1" "$tmp/src/extra.c" &&
+	aarch64-linux-gnu-gcc -o "$U/usr/bin/qemu-system-aarch64" "$tmp/src/main.c" "$tmp/src/libextra.so.1" ||
+	t_skip "cannot build aarch64 test programs"
+for l in libc.so.6 ld-linux-aarch64.so.1; do cp -L "/usr/aarch64-linux-gnu/lib/$l" "$U/lib/aarch64-linux-gnu/$l"; done
+echo "fake_1_arm64.deb" >"$U/.apt-fetch.manifest"
+: >"$MX_CACHE/userland.checked"
+
+mx_fetch_userland
+t_eq "a fresh user space is not fetched again" "$MX_CACHE/userland" "$MX_USERLAND"
+out=$( (mx_common_initramfs) 2>&1)
+t_check "a library no package holds: stops, naming it and its user" \
+	grep -q 'library libextra.so.1 (needed by qemu-system-aarch64) is in none of the unpacked packages' <<<"$out"
+
+cp "$tmp/src/libextra.so.1" "$U/usr/lib/aarch64-linux-gnu/"
+mx_common_initramfs
+t_check "built" test -s "$MX_COMMON"
+list=$(cpio -it --quiet <"$MX_COMMON" | sort)
+has() { grep -qx -- "$1" <<<"$list"; }
+for f in init bin/bash bin/busybox bin/timeout bin/sh usr/bin/qemu-system-aarch64 lib/ld-linux-aarch64.so.1 \
+	lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1 gv/arm/run gv/arm/selftest.flat \
+	gv/arm/idregs.flat gv/arm/probes.flat gv/arm/migrate.flat gv/host/gvmigrate gv/host/gvstream gv/host/gvfp \
+	gv/scripts/runner/words.bash dev proc sys tmp shared; do
+	t_check "in the archive: $f" has "$f"
+done
+t_eq "exactly the libraries needed" "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1" \
+	"$(grep '^lib/aarch64-linux-gnu/' <<<"$list" | tr '\n' ' ' | sed 's/ $//')"
+t_eq "files owned by root (cpio -R 0:0)" "root" "$(cpio -itv --quiet <"$MX_COMMON" 2>/dev/null | awk '$9 == "init" { print $3 }')"
+first=$MX_COMMON
+stamp=$(stat -c %Y.%s "$first")
+sleep 1
+mx_common_initramfs
+t_eq "same content: the same archive, not rebuilt" "$first $stamp" "$MX_COMMON $(stat -c %Y.%s "$MX_COMMON")"
+echo "fake_2_arm64.deb" >"$U/.apt-fetch.manifest"
+mx_common_initramfs
+t_check "another user space: another archive" test "$MX_COMMON" != "$first"
+t_check "the old archive is gone from the cache" test ! -e "$first"
+t_eq "one archive in the cache" 1 "$(ls "$MX_CACHE/initramfs" | wc -l)"
+t_done

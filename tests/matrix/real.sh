@@ -1,0 +1,73 @@
+#!/bin/bash
+# The kernel matrix end to end, for real: Debian's arm64 6.1 and 6.12 booted
+# in QEMU TCG with EL2, the guest suite under KVM inside each, their KVM
+# register lists, and the four migrations between them; then a kernel that
+# panics.  Minutes, not seconds (and the first run fetches some 250 MB into
+# the matrix cache, $MATRIX_CACHE or deps/matrix-cache).
+# GUESTVIEW_SKIP_MATRIX=1 skips it.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_ROOT" || exit 2
+[ -z "${GUESTVIEW_SKIP_MATRIX:-}" ] || t_skip "GUESTVIEW_SKIP_MATRIX is set"
+for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp arm/migrate.flat host/gvfp; do
+	[ -e "$f" ] || t_skip "$f not built (make; make cross-tools)"
+done
+command -v qemu-system-aarch64 >/dev/null && command -v cpio >/dev/null || t_skip "needs qemu-system-aarch64 and cpio"
+tmp=$(t_tmpdir)
+mkdir -m 700 "$tmp/t"
+export TMPDIR=$tmp/t
+R=(python3 scripts/matrix/report.py)
+
+t0=$SECONDS
+timeout -k 10 900 scripts/matrix/run-matrix.sh --out "$tmp/out" --junit "$tmp/junit.xml" --json "$tmp/m.json" \
+	6.1 6.12 >"$tmp/run.out" 2>&1
+rc=$?
+t=$((SECONDS - t0))
+if [ "$rc" = 3 ] && grep -Eq 'cannot (fetch|read the arm64 kernel indexes)' "$tmp/run.out"; then
+	t_skip "the Debian archive is out of reach and nothing is cached: $(grep -E 'cannot (fetch|read)' "$tmp/run.out" | head -n 1)"
+fi
+sed 's/^/#   /' "$tmp/run.out"
+t_eq "6.1 and 6.12: the matrix is complete (exit 0)" 0 "$rc"
+t_check "within 10 minutes (took ${t} s)" test "$t" -le 600
+[ -s "$tmp/m.json" ] || t_done
+
+# q EXPR: a Python expression over the matrix m (kernels k1, k2).
+q() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); k1,k2=m["kernels"]; C={(c["from"],c["to"]):c for c in m["cells"]}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1"; }
+t_eq "6.1 resolved to a 6.1 package" True "$(q 'k1["version"].startswith("6.1.") and k1["package"].startswith("linux-image-6.1.")')"
+t_eq "6.12 resolved to a 6.12 package" True "$(q 'k2["version"].startswith("6.12.")')"
+for k in k1 k2; do
+	t_eq "$k: booted, with KVM" "ok True" "$(q "$k[\"status\"], $k[\"kvm\"]" | tr -d "(),'")"
+	t_eq "$k: KVM in VHE mode" vhe "$(q "$k[\"kvm_mode\"]")"
+	t_eq "$k: the selftest passed under KVM" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"selftest\"][0]")"
+	t_eq "$k: idregs passed under KVM" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"idregs\"][0]")"
+	t_eq "$k: probes ran to its end (PASS or FAIL)" True "$(q "[t[\"outcome\"] in (\"PASS\", \"FAIL\") for t in $k[\"tests\"] if t[\"name\"] == \"probes\"][0]")"
+	t_check "$k: its fingerprint" test -s "$tmp/out/kernels/$k/fingerprint.txt"
+	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/tests/idregs.log"
+	t_nogrep "$k: the fingerprint is the emulated host's CPU, not a TCG model" '^sysreg.MIDR_EL1 0x00000000411fd07' "$tmp/out/kernels/$k/fingerprint.txt"
+	t_eq "$k: a KVM register list of over 200 registers" True "$(q "$k[\"register_count\"] > 200")"
+	t_eq "$k: itself to itself: identical" identical "$(q "C[(\"$k\", \"$k\")][\"status\"]")"
+done
+t_check "6.12 offers TCR2_EL1 to userspace, 6.1 does not" \
+	bash -c "grep -q '^TCR2_EL1 ' '$tmp/out/kernels/k2/registers.txt' && ! grep -q '^TCR2_EL1 ' '$tmp/out/kernels/k1/registers.txt'"
+for c in "k1 k2" "k2 k1"; do
+	set -- $c
+	t_eq "$1 -> $2: a result (identical, changed or refused)" True "$(q "C[(\"$1\", \"$2\")][\"status\"] in (\"identical\", \"changed\", \"refused\")")"
+	if [ "$(q "C[(\"$1\", \"$2\")][\"status\"]")" = refused ]; then
+		t_eq "$1 -> $2: refused, with QEMU's error" True "$(q "len(C[(\"$1\", \"$2\")][\"qemu_error\"]) > 0")"
+		t_eq "$1 -> $2: and the registers behind it" True "$(q "bool(C[(\"$1\", \"$2\")][\"registers\"][\"missing\"] or C[(\"$1\", \"$2\")][\"registers\"][\"extra\"] or C[(\"$1\", \"$2\")][\"registers\"][\"readonly_differ\"])")"
+	fi
+done
+t_grep "the matrix on the terminal" '^  A   identical ' "$tmp/run.out"
+t_grep "where the time went" '^  A 6.1: boot [0-9.]+ s; QEMU start-up inside' "$tmp/run.out"
+t_status "JUnit: well-formed" 0 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/junit.xml"
+t_status "compared with itself: nothing worse" 0 "${R[@]}" compare "$tmp/m.json" "$tmp/m.json"
+t_check "nothing left behind (QEMU, temp dirs)" \
+	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"
+
+# A real kernel that panics: 6.12 with no usable initramfs and no root.
+echo "not a cpio archive" >"$tmp/dummy.cpio"
+t0=$SECONDS
+t_status "a kernel that panics: a cell, status 1" 1 scripts/matrix/run-matrix.sh --out "$tmp/out2" \
+	--initramfs "$tmp/dummy.cpio" --boot-timeout 120 6.12:rdinit=/none
+t_grep "the panic message" 'PANIC: panic: VFS: Unable to mount root fs' "$T_OUT"
+t_check "a kernel that panics: ended within 60 s ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 60
+t_done
