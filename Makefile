@@ -91,13 +91,13 @@ run: deps all
 	./run_tests.sh $(RUN_ARGS)
 
 # The sanitizer build of gvfp is what tests/host prefers.
-check: deps all host/gvfp-asan
+check: deps all host/gvfp-asan cross-tools
 	tests/run.sh $(CHECK_AREAS)
 
 bench: deps all
 	scripts/bench-runner.sh
 
-clean: gvfp-clean gvmigrate-clean
+clean: gvfp-clean gvmigrate-clean cross-clean
 	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
 	rm -rf logs
 
@@ -106,5 +106,12 @@ distclean: clean
 
 include host/host.mk
 include host/gvmigrate.mk
+include host/cross.mk
+
+# The kernel matrix (scripts/matrix/README.md): real KVM on emulated arm64 hosts.
+KERNELS ?= 6.1 6.12 7.3
+.PHONY: matrix
+matrix: deps all cross-tools
+	scripts/matrix/run-matrix.sh $(MATRIX_ARGS) $(KERNELS)
 
 -include $(wildcard arm/*.d lib/*.d)

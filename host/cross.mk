@@ -35,11 +35,15 @@ CROSS_TOOLS := $(CROSS_DIR)/gvfp $(CROSS_DIR)/gvmigrate $(CROSS_DIR)/gvstream
 CROSS_GVFP_CFLAGS := $(GVFP_CFLAGS)
 CROSS_MIG_CFLAGS := $(filter-out $(JSONC_CFLAGS),$(MIG_CFLAGS)) -I$(CROSS_JSONC)/usr/include/json-c
 
-CROSS_GVFP_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(GVFP_SRCS)) $(CROSS_DIR)/idregs.o
+# The objects mirror the native link lines: gvfp's are host.mk's GVFP_OBJS
+# (host/*.c, and tables/*.c compiled as host/*.o: idregs, exception_classes);
+# gvmigrate and gvstream link as in gvmigrate.mk.
+CROSS_GVFP_OBJS := $(patsubst host/%,$(CROSS_DIR)/%,$(GVFP_OBJS))
 CROSS_MIGSTREAM_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(MIGSTREAM_SRCS))
 CROSS_GVMIGRATE_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(GVMIGRATE_SRCS))
 CROSS_GVSTREAM_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(GVSTREAM_SRCS))
 CROSS_MIG_OBJS := $(CROSS_MIGSTREAM_OBJS) $(CROSS_GVMIGRATE_OBJS) $(CROSS_GVSTREAM_OBJS)
+CROSS_TABLE_OBJS := $(patsubst tables/%.c,$(CROSS_DIR)/%.o,$(wildcard $(patsubst $(CROSS_DIR)/%.o,tables/%.c,$(CROSS_GVFP_OBJS))))
 
 # Fetched once; apt-fetch.sh re-unpacks only when Debian's version changed.
 $(CROSS_JSONC_A):
@@ -50,11 +54,12 @@ $(CROSS_JSONC_A):
 $(CROSS_DIR)/.dir:
 	$(Q)mkdir -p $(CROSS_DIR) && touch $@
 
-$(filter-out $(CROSS_DIR)/idregs.o,$(CROSS_GVFP_OBJS)): $(CROSS_DIR)/%.o: host/%.c config.mak $(CROSS_DIR)/.dir
+$(filter-out $(CROSS_TABLE_OBJS),$(CROSS_GVFP_OBJS)): $(CROSS_DIR)/%.o: host/%.c config.mak $(CROSS_DIR)/.dir
 	$(quiet) CROSSCC $@
 	$(Q)$(CROSS_HOST_CC) $(CROSS_GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(CROSS_DIR)/idregs.o: tables/idregs.c $(TABLE_DEPS) config.mak $(CROSS_DIR)/.dir
+# The register and exception tables, shared with the guest.
+$(CROSS_TABLE_OBJS): $(CROSS_DIR)/%.o: tables/%.c $(TABLE_DEPS) config.mak $(CROSS_DIR)/.dir
 	$(quiet) CROSSCC $@
 	$(Q)$(CROSS_HOST_CC) $(CROSS_GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -79,10 +79,10 @@ aarch64) packages=(gcc libc6-dev qemu-system-arm)
 *) echo "$prog: host architecture '$host' is not supported (x86_64 or aarch64 Debian; GUESTVIEW_HOST_ARCH)" >&2; exit 2 ;;
 esac
 # What `make check` needs besides: the fuzzer, gvmigrate's JSON library, the
-# tests' python3 and ip(8).
-packages+=(clang libclang-rt-14-dev libjson-c-dev python3 iproute2)
+# tests' python3 and ip(8), and the kernel matrix's initramfs tools.
+packages+=(clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils)
 probes+=(clang '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
-	/usr/include/json-c/json.h python3 ip)
+	/usr/include/json-c/json.h python3 ip cpio xz)
 if [ -n "${GUESTVIEW_SETUP_PACKAGES+set}" ]; then
 	read -r -a packages <<<"$GUESTVIEW_SETUP_PACKAGES"
 	probes=()   # unknown packages: only dpkg can tell

@@ -29,7 +29,9 @@
 #   --suites "S..."        suites added for kernels (default "trixie
 #                          trixie-backports"; "" for the machine's own only)
 #   --boot-timeout S       a host must reach /init within S s (default 120)
-#   --command-timeout S    bound on each command inside a host (default 600)
+#   --command-timeout S    bound on each command inside a host (default 600,
+#                          or 5 times the bound of each payload run inside:
+#                          45 s per kernel of the run, at least 90 s)
 #   --host-cpu MODEL       the emulated host CPU (default
 #                          max,lpa2=off,pauth-impdef=on)
 #   --host-mem MIB         memory of each host (default 1024)
@@ -44,7 +46,8 @@
 # for the hosts), and apt-fetch.sh's (GUESTVIEW_APT_ETC, ...).
 #
 # Exit status: 0 the matrix is complete (every kernel booted with KVM and
-# every cell has a result: identical, changed or refused); 1 a kernel
+# every cell has a result: identical, changed or refused; a payload that
+# FAILs under KVM is a result too, in the matrix and the JUnit); 1 a kernel
 # failed (no boot, no KVM, panic, timeout), a cell could not run, or
 # --compare found something worse; 2 usage error; 3 set-up error (a tool,
 # payload or package missing); 130 interrupted (nothing is left behind).
@@ -62,7 +65,7 @@ done
 
 out=$MX_ROOT/logs/matrix json_copy='' junit='' compare=''
 MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
-MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=600
+MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
 MX_HOST_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
 MX_QEMU=${QEMU:-qemu-system-aarch64}
 specs=()
@@ -107,6 +110,10 @@ for s in "${specs[@]}"; do
 	K_LABEL+=("$SPEC_LABEL") K_KIND+=("$SPEC_KIND") K_KERNEL+=("$SPEC_KERNEL") K_CMDLINE+=("$SPEC_CMDLINE")
 done
 MX_N=${#K_LABEL[@]}
+# Inside, each arm/run is bound by 45 s per host sharing the machine's cores
+# (at least 90 s); a command (the suite: four QEMU runs) by five of those.
+MX_TEST_TIMEOUT=$((MX_N * 45 > 90 ? MX_N * 45 : 90))
+[ -n "$MX_CMD_TIMEOUT" ] || MX_CMD_TIMEOUT=$((MX_TEST_TIMEOUT * 5 > 600 ? MX_TEST_TIMEOUT * 5 : 600))
 
 # --- what the run needs -------------------------------------------------------
 for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od; do
@@ -155,7 +162,7 @@ trap interrupted INT TERM HUP
 mx_now; MX_T0=$REPLY
 mkdir -p "$out" || mx_die 3 "cannot create $out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/kernels" "$out"/matrix.* "$out/run.env" "$out/notrun.tsv"
+rm -rf "$out/kernels" "$out/cells" "$out"/matrix.* "$out/run.env" "$out/notrun.tsv"
 mkdir -p "$out/kernels"
 : >"$out/notrun.tsv"
 
@@ -206,7 +213,7 @@ qemu_version=$("$MX_QEMU" --version 2>/dev/null | head -n 1)
 	[ -z "${MX_CUSTOM_INITRAMFS:-}" ] || inner="custom initramfs $MX_COMMON"
 	printf 'inner_qemu=%s\n' "${inner:+${inner/_/ }}"
 	printf 'suites=%s\n' "$MX_KERNEL_SUITES"
-	printf 'boot_timeout=%s\ncommand_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT"
+	printf 'boot_timeout=%s\ncommand_timeout=%s\ntest_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT" "$MX_TEST_TIMEOUT"
 	printf 'kernels=%s\n' "$MX_N"
 	printf 't_kernels_ms=%s\nt_prep_ms=%s\n' "$T_KERNELS" "$T_PREP"
 } >"$out/run.env"

@@ -32,7 +32,7 @@ t0=$SECONDS
 t_status "a zero-filled Image: the matrix ends, status 1" 1 "${M[@]}" --boot-timeout 5 --out "$tmp/o1" \
 	--junit "$tmp/o1.xml" "$tmp/zero.Image"
 t=$((SECONDS - t0))
-t_check "a zero-filled Image: within 20 s (took ${t} s)" test "$t" -le 20
+t_check "a zero-filled Image: within 40 s, not the 60 s of the test's own bound (took ${t} s)" test "$t" -le 40
 t_grep "its kernel: a timeout, saying there was no output" \
 	'TIMEOUT: timeout after 5 s booting \(no console output at all\)' "$T_OUT"
 t_grep "its cell: not run, with the reason" '^  A -> A  not-run: .*zero.Image: timeout after 5 s booting' "$T_OUT"
@@ -56,7 +56,7 @@ t_check "nothing left behind" left
 python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
 	"${M[@]:4}" --boot-timeout 100 --out "$tmp/o4" "$tmp/zero.Image" "$tmp/zero2.Image" >"$tmp/int.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do
+for _ in $(seq 300); do
 	[ "$(pgrep -f -- "$tmp/" | wc -l)" -ge 3 ] && break
 	sleep 0.1
 done
@@ -66,7 +66,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 t_eq "interrupt: exit status 130" 130 "$rc"
-t_check "interrupt: stopped within 5 s" test $((SECONDS - t0)) -le 5
+t_check "interrupt: stopped within 10 s" test $((SECONDS - t0)) -le 10
 t_grep "interrupt: says so" 'interrupted: stopping the emulated hosts' "$tmp/int.out"
 t_check "interrupt: nothing left behind" left
 t_done
