@@ -61,6 +61,17 @@ def run(cmd):
     return p.returncode, p.stdout, p.stderr
 
 
+def diff_json(cmd):
+    """The --json answer of a gvfp/gvstream diff (exit 0 same, 1 differs), or None."""
+    rc, js, _ = run(cmd)
+    if rc not in (0, 1):
+        return None
+    try:
+        return json.loads(js)
+    except ValueError:
+        return None
+
+
 # --- build --------------------------------------------------------------------
 
 TEST_BEGIN = re.compile(r"^@@GV test-begin (\S+)")
@@ -224,24 +235,14 @@ def decode_changes(a, b, changes, cdir, log):
         return None
     name = os.path.join(cdir, "%s-to-%s.after-fingerprint.txt" % (a["id"], b["id"]))
     after = extract_fp(log, name) or patch_fp(a["save_fingerprint"], changes, name)
-    rc, js, err = run([GVFP, "diff", a["save_fingerprint"], after, "--json"])
-    if rc not in (0, 1):
-        return None
-    try:
-        return json.loads(js)
-    except ValueError:
-        return None
+    return diff_json([GVFP, "diff", a["save_fingerprint"], after, "--json"])
 
 
 def stream_diff(a, b):
     if not a.get("stream") or not b.get("stream"):
         return None
-    rc, js, _ = run([GVSTREAM, "diff", a["stream"], b["stream"], "--json"])
-    if rc not in (0, 1):
-        return None
-    try:
-        d = json.loads(js)
-    except ValueError:
+    d = diff_json([GVSTREAM, "diff", a["stream"], b["stream"], "--json"])
+    if d is None:
         return None
     v = d["vcpus"][0] if d.get("vcpus") else {}
     return {"same": d.get("same"), "summary": d.get("summary"),
@@ -321,12 +322,8 @@ def build_cell(out, a, b, notrun):
 def fp_diff(a, b):
     if not a.get("fingerprint") or not b.get("fingerprint"):
         return None
-    rc, js, _ = run([GVFP, "diff", a["fingerprint"], b["fingerprint"], "--json"])
-    if rc not in (0, 1):
-        return None
-    try:
-        d = json.loads(js)
-    except ValueError:
+    d = diff_json([GVFP, "diff", a["fingerprint"], b["fingerprint"], "--json"])
+    if d is None:
         return None
     return {"keys": d.get("keys"), "differ": d.get("differ"),
             "forward_compatible": d.get("forward_compatible"),
