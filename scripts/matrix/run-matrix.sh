@@ -150,7 +150,9 @@ cleanup() {
 	rm -rf -- "$MX_TMP"
 }
 interrupted() {
-	trap - INT TERM HUP
+	# A second signal (timeout(1) forwards one, the process group gets one)
+	# must not cut the cleanup short.
+	trap "" INT TERM HUP
 	mx_say "interrupted: stopping the emulated hosts"
 	cleanup
 	trap - EXIT
