@@ -5,6 +5,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct answer_wait {
@@ -212,13 +213,80 @@ static bool mig_done(void *arg)
 	       !strcmp(w->src->mig_status, "cancelled");
 }
 
-/* ", destination 1 exited (killed by signal 9)" when it did. */
+/*
+ * Who ended a failed migration.  The first event seen is no guide: a
+ * destination killed mid-stream makes the source fail its next write at
+ * once, and the source's "failed" event can be read before the
+ * destination's death is reaped (and the other way round when the source
+ * dies).  So after a failure each side is asked over QMP: one that answers
+ * was alive after the failure; one whose monitor is gone is dying, and is
+ * reaped (its monitor closes when the kernel tears it down, its exit
+ * follows).  SETTLE_MS bounds it all, for a QEMU that hangs.
+ */
+#define SETTLE_MS 5000
+
+static bool exited(void *arg)
+{
+	struct vm *vm = arg;
+
+	return vm->proc.exited;
+}
+
+/* vm's answer to cmd, or NULL (quietly) when its monitor is gone or it hangs. */
+static json_object *ask(struct evloop *ev, struct vm *vm, const char *cmd, uint64_t deadline)
+{
+	struct answer_wait w = { vm, vm->proc.exited ? -1 : qmp_send(&vm->qmp, cmd, NULL) };
+	const struct qmp_answer *a;
+	json_object *ret = NULL;
+
+	if (w.id < 0)
+		return NULL;
+	if (evloop_wait(ev, answered, &w, deadline) == WAIT_OK && (a = qmp_response(&vm->qmp, w.id)) &&
+	    !a->is_error)
+		ret = json_object_get(a->ret);
+	qmp_forget(&vm->qmp, w.id);
+	return ret;
+}
+
+/* Ask vm to show it lives; reap it when it does not.  Returns its answer or NULL. */
+static json_object *settle(struct evloop *ev, struct vm *vm, const char *cmd, uint64_t deadline)
+{
+	json_object *ret = ask(ev, vm, cmd, deadline);
+
+	if (!ret)
+		evloop_wait(ev, exited, vm, deadline);
+	return ret;
+}
+
+/* A QEMU that a signal ended died (crash, OOM killer, kill -9): no refusal. */
+static bool died(struct vm *vm)
+{
+	return proc_poll_exit(&vm->proc) && WIFSIGNALED(vm->proc.status);
+}
+
+static int report_death(char *err, size_t size, struct vm *src, struct vm *dst)
+{
+	char st[64], st2[64];
+
+	if (dst && died(dst) && died(src))
+		snprintf(err, size, "%s and %s both died (%s; %s)", src->name, dst->name,
+			 proc_status_str(&src->proc, st, sizeof(st)),
+			 proc_status_str(&dst->proc, st2, sizeof(st2)));
+	else if (dst && died(dst))
+		snprintf(err, size, "%s died (%s)", dst->name, proc_status_str(&dst->proc, st, sizeof(st)));
+	else if (died(src))
+		snprintf(err, size, "%s died (%s)", src->name, proc_status_str(&src->proc, st, sizeof(st)));
+	else
+		return 0;
+	return MIGRATE_DIED;
+}
+
+/* ", destination 1 exited (exit status 1)" when it did. */
 static void append_exit(char *err, size_t size, struct vm *vm)
 {
 	char st[64];
 	size_t len = strlen(err);
 
-	/* It may have died before its pidfd was looked at: ask now. */
 	if (proc_poll_exit(&vm->proc) && len < size)
 		snprintf(err + len, size - len, "; %s exited (%s)", vm->name,
 			 proc_status_str(&vm->proc, st, sizeof(st)));
@@ -237,6 +305,7 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 	struct mig_wait w = { src, dst };
 	json_object *args = json_object_new_object(), *ret = NULL, *desc;
 	enum wait_result r;
+	uint64_t bound;
 
 	err[0] = '\0';
 	/* A QEMU that was a destination before has the events of that migration. */
@@ -258,12 +327,19 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 	}
 	if (dst ? dst->resumed && !dst->proc.exited : !strcmp(src->mig_status, "completed"))
 		return 0;
-	/* Failed: what the source knows about why. */
-	if (!src->proc.exited && !qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline)) {
+	/* Failed: what the source knows about why; and who is still alive. */
+	bound = now_ms() + SETTLE_MS < deadline ? now_ms() + SETTLE_MS : deadline;
+	if ((ret = settle(ev, src, "query-migrate", bound))) {
 		if (json_object_object_get_ex(ret, "error-desc", &desc))
 			snprintf(err, errsize, "source: %s", json_object_get_string(desc));
 		json_object_put(ret);
 	}
+	if (dst)
+		json_object_put(settle(ev, dst, "query-status", bound));
+	if (ev->signal)
+		return -1;
+	if (report_death(err, errsize, src, dst))
+		return MIGRATE_DIED;
 	if (!err[0] && dst && (dst->proc.exited || !strcmp(dst->mig_status, "failed")))
 		snprintf(err, errsize, "the destination failed to load the migration stream");
 	else if (!err[0])

@@ -26,12 +26,15 @@ int incoming_start(struct evloop *ev, struct vm *dst, const char *uri, char *act
 int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline);
 /* migrate_run's result when the run's deadline passed first (not a refusal). */
 #define MIGRATE_TIMED_OUT (-2)
+/* migrate_run's result when a QEMU was killed by a signal (err names it): a
+ * death, not a refusal, so no register diagnosis applies. */
+#define MIGRATE_DIED (-3)
 
 /*
  * Migrate src to uri and wait until the outcome is known: with a
  * destination, until it resumed (success) or it or the source failed;
  * without (a file), until the source completed.  On failure, err says
- * what QEMU said.
+ * what QEMU said, or which QEMU died (MIGRATE_DIED).
  */
 int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *uri,
 		char *err, size_t errsize, uint64_t deadline);

@@ -135,15 +135,24 @@ static int finish(struct run *r, struct vm *vm)
 	return EXIT_QEMU;
 }
 
-/* Every line QEMU wrote to stderr, attributed. */
-static void said(FILE *f, const struct vm *vm)
+/* Every line QEMU wrote to stderr, attributed, each after prefix. */
+static void said(FILE *f, const char *prefix, const struct vm *vm)
 {
 	for (const char *p = vm->errors; *p;) {
 		const char *nl = strchr(p, '\n');
 		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(f, "%s said: %.*s\n", vm->name, len, p);
+		fprintf(f, "%s%s said: %.*s\n", prefix, vm->name, len, p);
 		p += len + (nl ? 1 : 0);
 	}
+}
+
+/* A QEMU died during the migration: what each said, no register diagnosis. */
+static int died(struct run *r, struct vm *src, struct vm *dst, const char *err)
+{
+	printf("gvmigrate: migration %u ended: %s\n", r->migrations, err);
+	said(stdout, "gvmigrate: ", src);
+	said(stdout, "gvmigrate: ", dst);
+	return EXIT_QEMU;
 }
 
 /* A refused migration: what QEMU said, the registers behind it, and the verdict. */
@@ -155,9 +164,9 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 	int rc;
 
 	fprintf(f, "migration %u refused: %s\n", r->migrations, err);
-	said(f, src);
+	said(f, "", src);
 	if (dst)
-		said(f, dst);
+		said(f, "", dst);
 	if (dst)
 		diagnose_cpregs(r, src_cfg, 1 - src_cfg, f);
 	fclose(f);
@@ -293,6 +302,8 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 	rc = migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
 		return wait_failed(r, WAIT_TIMEOUT, "during the migration");
+	if (rc == MIGRATE_DIED)
+		return died(r, cur, next, err);
 	if (rc)
 		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
 		       refused(r, cur, next, cur_cfg, err);
