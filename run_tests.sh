@@ -263,13 +263,21 @@ command -v timeout >/dev/null || die_harness "timeout(1) not found (it is in cor
 report_colours
 [ -n "$OPT_VERBOSE" ] && [ "$OPT_J" = 1 ] && [ -z "$OPT_TAP" ] && JOB_LIVE=1
 INTERRUPTED='' STOP=''
-# The traps only take note; the main loop, whose `wait` a signal cuts
-# short, does the stopping, so there is one path for every way out.
-trap 'INTERRUPTED=${INTERRUPTED:-SIGINT}' INT
-trap 'INTERRUPTED=${INTERRUPTED:-SIGTERM}' TERM
-trap 'INTERRUPTED=${INTERRUPTED:-SIGHUP}' HUP
+# The traps take note and tell the running tests to stop; the main loop
+# does the rest (collect, report, wait until every job is gone), so there
+# is one path for every way out.  Telling the tests here is what ends the
+# loop's `wait -n` whenever the signal lands: a signal that arrives just
+# before `wait -n` starts runs its trap first, and `wait -n` would then
+# wait for a hanging test to end by itself.
+on_signal() {
+	INTERRUPTED=${INTERRUPTED:-$1}
+	jobs_signal_all
+}
+trap 'on_signal SIGINT' INT
+trap 'on_signal SIGTERM' TERM
+trap 'on_signal SIGHUP' HUP
 # A reader that went away (run_tests.sh | head): stop, and write no more.
-trap 'INTERRUPTED=${INTERRUPTED:-SIGPIPE}; exec >/dev/null' PIPE
+trap 'exec >/dev/null; on_signal SIGPIPE' PIPE
 trap 'jobs_cleanup; [ -z "$JUNIT_TMP" ] || rm -rf -- "$JUNIT_TMP"' EXIT
 jobs_init || die_harness "cannot create a temporary directory in ${TMPDIR:-/tmp}"
 

@@ -106,11 +106,18 @@ jobs_wait_any() {
 	wait -n
 }
 
+# jobs_signal_all: SIGTERM every running test (its subshell stops it in
+# order); returns at once.  Safe in a trap: no wait, no fork.
+jobs_signal_all() {
+	local i
+	for i in "${!JOB_PID[@]}"; do kill -TERM "${JOB_PID[$i]}" 2>/dev/null; done
+}
+
 # jobs_stop_all: SIGTERM every running test and wait until all are gone,
 # with SIGKILL for whatever outlives JOB_KILL_AFTER + 5 seconds.
 jobs_stop_all() {
 	local i pid pgid n alive
-	for i in "${!JOB_PID[@]}"; do kill -TERM "${JOB_PID[$i]}" 2>/dev/null; done
+	jobs_signal_all
 	for ((n = 0; n < (JOB_KILL_AFTER + 5) * 20; n++)); do
 		alive=''
 		for i in "${!JOB_PID[@]}"; do

@@ -33,7 +33,8 @@ interrupt() {
 	(cd "$RT" && exec "$RUNNER" --config int.cfg "$@" >"$RT/out" 2>"$RT/err") &
 	pid=$!
 	set +m
-	for ((n = 0; n < 100; n++)); do
+	# Up to 30 s: on a loaded machine the stubs can take seconds to start.
+	for ((n = 0; n < 600; n++)); do
 		[ "$(pgrep -fc "fake-qemu $RT/arm/hang")" -ge "$nhang" ] && break
 		sleep 0.05
 	done
