@@ -153,13 +153,23 @@ interrupted() {
 	# A second signal (timeout(1) forwards one, the process group gets one)
 	# must not cut the cleanup short.
 	trap "" INT TERM HUP
-	mx_say "interrupted: stopping the emulated hosts"
+	mx_say "interrupted ($MX_SIGNAL): stopping the emulated hosts"
 	cleanup
 	trap - EXIT
 	exit 130
 }
+# The traps only take note; the driver stops at its next check
+# (mx_stop_if_signalled: each step of the main loop, between phases).
+# Stopping inside the trap is not safe: a signal usually lands in the main
+# loop's `read -t` pause, bash runs the trap inside that read, and the
+# read's own timeout then cuts the trap short (cleanup abandoned half-way,
+# the loop carried on and ended with status 1 instead of 130).
+MX_SIGNAL=''
+trap 'MX_SIGNAL=${MX_SIGNAL:-SIGINT}' INT
+trap 'MX_SIGNAL=${MX_SIGNAL:-SIGTERM}' TERM
+trap 'MX_SIGNAL=${MX_SIGNAL:-SIGHUP}' HUP
+mx_stop_if_signalled() { [ -z "$MX_SIGNAL" ] || interrupted; }
 trap cleanup EXIT
-trap interrupted INT TERM HUP
 
 mx_now; MX_T0=$REPLY
 mkdir -p "$out" || mx_die 3 "cannot create $out"
@@ -192,6 +202,7 @@ for i in "${!K_LABEL[@]}"; do
 		mx_say "kernel ${K_LABEL[$i]}: $MX_ERR"
 		printf 'status=error\nreason=%s\n' "$MX_ERR" >"${K_OUT[$i]}/host.env"
 	fi
+	mx_stop_if_signalled
 done
 mx_now; T_KERNELS=$((REPLY - MX_T0))
 
@@ -200,8 +211,10 @@ any=0
 for i in "${!K_LABEL[@]}"; do [ "${K_OK[$i]}" = 1 ] && any=1; done
 if [ "$any" = 1 ] && [ -z "${MX_COMMON:-}" ]; then
 	mx_fetch_userland
+	mx_stop_if_signalled
 	mx_common_initramfs
 fi
+mx_stop_if_signalled
 mx_now; T_PREP=$((REPLY - MX_T0))
 
 # --- the hosts ---------------------------------------------------------------------
@@ -327,9 +340,11 @@ while :; do
 		[ "${H_STATE[$i]}" != idle ] || { schedule "$i"; MX_REBALANCE=1; }
 	done
 	[ -z "${MX_REBALANCE:-}" ] || { rebalance; MX_REBALANCE=; }
+	mx_stop_if_signalled
 	[ "$alive" = 1 ] || break
 	read -r -t 0.05 -u "$MX_SLEEPFD" _
 done
+mx_stop_if_signalled
 # What a host that went down still owed.
 for i in "${!K_LABEL[@]}"; do
 	for j in ${H_TODO[$i]:-}; do
@@ -356,4 +371,5 @@ if [ -n "$compare" ]; then
 	echo
 	"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
 fi
+mx_stop_if_signalled
 exit "$rc"
