@@ -87,7 +87,7 @@ set -m   # own process group for the job, and SIGINT not ignored in it
 TMPDIR=$T/scratch PATH=$T/slowbin:$PATH "$fetch" --arch arm64 --dest "$T/d" libfdt-dev >"$T/int.out" 2>&1 &
 pid=$!
 set +m
-for _ in $(seq 50); do
+for _ in $(seq 300); do   # up to 30 s: a loaded machine is slow
 	ls "$T/scratch"/apt-fetch.* >/dev/null 2>&1 && pgrep -g "$pid" -x sleep >/dev/null && break
 	sleep 0.1
 done
