@@ -313,6 +313,9 @@ launch_test() {
 			shown+=("$var=${!var}")
 		fi
 	done
+	# A refused migration's diagnosis keeps its two streams here, where
+	# the hint it prints points (logs/<test>.diag/).
+	JOB_ENV+=("GUESTVIEW_DIAG_DIR=$LOG_DIR/$name.diag")
 	shell_quote "TIMEOUT=$t" "ACCEL=$ACCEL" "${shown[@]}" "${args[@]}"
 	job_start "$i" "$LOG_DIR/$name.log" "${BACKSTOP[i]}" "$t" "$REPLY" "${args[@]}"
 }

@@ -4,6 +4,7 @@
  * from migstream_load(); the names and kinds from regnames.c.
  */
 #include "cpregdiff.h"
+#include "idfield.h"
 #include "jsonhex.h"
 #include "regnames.h"
 
@@ -41,8 +42,32 @@ static void add_delta(struct cpreg_cpu_diff *cd, uint64_t id, int change, uint64
 
 	if (change == CPREG_STATE_DIFFERS && reg_kind_readonly(kind))
 		change = CPREG_RO_DIFFERS;
-	cd->d[cd->n++] = (struct cpreg_delta){ id, src, dst, (uint8_t)change, (uint8_t)kind };
+	cd->d[cd->n++] = (struct cpreg_delta){ .id = id, .src = src, .dst = dst, .change = (uint8_t)change, .kind = (uint8_t)kind };
 	cd->count[change]++;
+}
+
+/* See struct cpreg_delta: each AArch32 ID view that differs as its twin does. */
+static void fold_aarch32_views(struct cpreg_cpu_diff *cd)
+{
+	for (size_t k = 0; k < cd->n; k++) {
+		struct cpreg_delta *v = &cd->d[k];
+		bool a32, twin_a32;
+		int reg = regname_idreg(v->id, &a32);
+
+		if (reg < 0 || !a32)
+			continue;
+		for (size_t j = 0; j < cd->n; j++) {
+			struct cpreg_delta *t = &cd->d[j];
+
+			if (j == k || t->folded || t->aarch32_view || regname_idreg(t->id, &twin_a32) != reg ||
+			    twin_a32 || t->change != v->change || t->src != v->src || t->dst != v->dst)
+				continue;
+			t->aarch32_view = v->id;
+			v->folded = true;
+			cd->count[v->change]--;
+			break;
+		}
+	}
 }
 
 /* A merge of the two sorted lists; s or d NULL for a vCPU on one side only. */
@@ -77,6 +102,7 @@ static int cpu_diff(struct cpreg_cpu_diff *cd, const struct mig_cpu *s, const st
 	}
 	free(a);
 	free(b);
+	fold_aarch32_views(cd);
 	return 0;
 }
 
@@ -144,9 +170,20 @@ static const char *const change_title[] = {
 	[CPREG_STATE_DIFFERS] = "state that differs, as expected of live state",
 };
 
+/* The named fields of an ID register that differ ("AuxReg 2 -> 1"), or "". */
+static void delta_fields(const struct cpreg_delta *x, char *buf, size_t n)
+{
+	bool a32;
+	int reg = regname_idreg(x->id, &a32);
+
+	buf[0] = '\0';
+	if (reg >= 0 && x->change != CPREG_MISSING && x->change != CPREG_EXTRA)
+		idfield_changes(reg, x->src, x->dst, buf, n);
+}
+
 static void print_delta(FILE *out, const struct cpreg_delta *x)
 {
-	char name[REGNAME_MAX];
+	char name[REGNAME_MAX], view[REGNAME_MAX], fields[512];
 
 	regname(x->id, name);
 	fprintf(out, "    %-32s 0x%016" PRIx64 "  %-9s ", name, x->id,
@@ -157,6 +194,13 @@ static void print_delta(FILE *out, const struct cpreg_delta *x)
 		fprintf(out, "destination 0x%016" PRIx64 "\n", x->dst);
 	else
 		fprintf(out, "0x%016" PRIx64 " -> 0x%016" PRIx64 "\n", x->src, x->dst);
+	delta_fields(x, fields, sizeof(fields));
+	if (fields[0])
+		fprintf(out, "      fields: %s\n", fields);
+	if (x->aarch32_view) {
+		regname(x->aarch32_view, view);
+		fprintf(out, "      the same change in its AArch32 view %s\n", view);
+	}
 }
 
 static void describe(FILE *out, const char *role, const struct migstream *ms)
@@ -190,18 +234,26 @@ static void print_text(const struct cpreg_diff *d, FILE *out, unsigned int flags
 				continue;
 			fprintf(out, "  %s: %zu\n", change_title[c], cd->count[c]);
 			for (size_t k = 0; k < cd->n; k++)
-				if (cd->d[k].change == c)
+				if (cd->d[k].change == c && !cd->d[k].folded)
 					print_delta(out, &cd->d[k]);
 		}
 		if (cd->nsrc > cd->ndst)
 			fprintf(out, "  the source has more registers: QEMU fails with \"Failed to load "
 				"cpu:cpreg_vmstate_array_len\"\n");
 	}
-	fprintf(out, "summary: %zu missing on the destination, %zu extra, %zu read-only values "
-		"differ, %zu state values differ%s; %s\n", d->count[CPREG_MISSING], d->count[CPREG_EXTRA],
-		d->count[CPREG_RO_DIFFERS], d->count[CPREG_STATE_DIFFERS],
-		(flags & CPREG_REPORT_VERBOSE) || !d->count[CPREG_STATE_DIFFERS] ? "" : " (-v lists them)",
-		cpreg_diff_status(d) ? "the destination differs" : "same registers and read-only values");
+	/* Counted over every vCPU, as the vCPU lines above add up. */
+	fprintf(out, "summary over %zu vCPU%s: %zu missing on the destination, %zu extra, %zu read-only "
+		"values differ, %zu state values differ", d->ncpus, d->ncpus == 1 ? "" : "s",
+		d->count[CPREG_MISSING], d->count[CPREG_EXTRA], d->count[CPREG_RO_DIFFERS],
+		d->count[CPREG_STATE_DIFFERS]);
+	if (!(flags & CPREG_REPORT_VERBOSE) && d->count[CPREG_STATE_DIFFERS]) {
+		if (flags & CPREG_REPORT_TRANSIENT)
+			fprintf(out, " (GUESTVIEW_DIAG_DIR=DIR keeps the two streams for gvstream diff -v)");
+		else
+			fprintf(out, " (host/gvstream diff -v %s %s lists them)", d->src->path, d->dst->path);
+	}
+	fprintf(out, "; %s\n", cpreg_diff_status(d) ? "the destination differs" :
+		"same registers and read-only values");
 }
 
 static json_object *jstream(const struct migstream *ms)
@@ -218,7 +270,7 @@ static json_object *jcpu(const struct cpreg_cpu_diff *cd, unsigned int flags)
 {
 	static const char *const key[] = { "missing", "extra", "readonly_differ", "state_differ" };
 	json_object *o = json_object_new_object();
-	char name[REGNAME_MAX];
+	char name[REGNAME_MAX], fields[512];
 
 	json_object_object_add(o, "vcpu", json_object_new_int64(cd->cpu));
 	json_object_object_add(o, "source_registers",
@@ -237,7 +289,7 @@ static json_object *jcpu(const struct cpreg_cpu_diff *cd, unsigned int flags)
 			const struct cpreg_delta *x = &cd->d[k];
 			json_object *r;
 
-			if (x->change != c)
+			if (x->change != c || x->folded)
 				continue;
 			r = json_object_new_object();
 			regname(x->id, name);
@@ -248,6 +300,13 @@ static json_object *jcpu(const struct cpreg_cpu_diff *cd, unsigned int flags)
 				json_object_object_add(r, "source", json_hex64(x->src));
 			if (c != CPREG_MISSING)
 				json_object_object_add(r, "destination", json_hex64(x->dst));
+			delta_fields(x, fields, sizeof(fields));
+			if (fields[0])
+				json_object_object_add(r, "fields", json_object_new_string(fields));
+			if (x->aarch32_view) {
+				regname(x->aarch32_view, name);
+				json_object_object_add(r, "aarch32_view", json_object_new_string(name));
+			}
 			json_object_array_add(arr, r);
 		}
 		json_object_object_add(o, key[c], arr);
@@ -319,7 +378,7 @@ int cpreg_diff_report_flags(const char *src_path, const char *dst_path, FILE *ou
 	return status;
 }
 
-int cpreg_diff_report(const char *src_path, const char *dst_path, FILE *out)
+int cpreg_diff_report(const char *src_path, const char *dst_path, FILE *out, unsigned int flags)
 {
-	return cpreg_diff_report_flags(src_path, dst_path, out, out, 0);
+	return cpreg_diff_report_flags(src_path, dst_path, out, out, flags);
 }

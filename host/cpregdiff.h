@@ -34,6 +34,14 @@ struct cpreg_delta {
 	uint64_t src, dst;	/* 0 on the side that lacks the register */
 	uint8_t change;		/* enum cpreg_change */
 	uint8_t kind;		/* enum reg_kind */
+	/*
+	 * An ID register's AArch32 view (ID_MMFR0 of ID_MMFR0_EL1) is one
+	 * register with two ids in QEMU's list: when both differ alike, the
+	 * view is "folded" into its AArch64 twin, whose aarch32_view names it,
+	 * and is neither listed nor counted on its own.
+	 */
+	bool folded;
+	uint64_t aarch32_view;	/* 0: none */
 };
 
 struct cpreg_cpu_diff {
@@ -62,6 +70,8 @@ int cpreg_diff_status(const struct cpreg_diff *d);
 enum {
 	CPREG_REPORT_VERBOSE = 1,	/* list the state that differs too */
 	CPREG_REPORT_JSON = 2,
+	/* The two streams are removed after the report: no hint may name them. */
+	CPREG_REPORT_TRANSIENT = 4,
 };
 void cpreg_diff_print(const struct cpreg_diff *d, FILE *out, unsigned int flags);
 
@@ -73,6 +83,6 @@ void cpreg_diff_print(const struct cpreg_diff *d, FILE *out, unsigned int flags)
  */
 int cpreg_diff_report_flags(const char *src_path, const char *dst_path, FILE *out, FILE *err,
 			    unsigned int flags);
-int cpreg_diff_report(const char *src_path, const char *dst_path, FILE *out);
+int cpreg_diff_report(const char *src_path, const char *dst_path, FILE *out, unsigned int flags);
 
 #endif

@@ -94,14 +94,6 @@ int64_t idfield_compare_level(const struct idfield_desc *f, uint64_t regval)
 	return level;
 }
 
-void idfield_str(const struct idfield_desc *f, uint64_t regval, char *buf, size_t n)
-{
-	if (f->width <= 4)
-		snprintf(buf, n, "%" PRId64, idfield_level(f, regval));
-	else
-		snprintf(buf, n, "0x%" PRIx64, idfield_get(f, regval));
-}
-
 bool next_bit_run(uint64_t mask, unsigned int from, unsigned int *lo, unsigned int *hi)
 {
 	unsigned int b = from;

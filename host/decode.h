@@ -11,6 +11,7 @@
 
 #include "fingerprint.h"
 #include "idregs.h"
+#include "idfield.h"
 
 /* "feature level", "signed feature level", "lower is more", "must match", "info" */
 const char *kind_label(int kind);
@@ -30,9 +31,6 @@ bool fp_ccidx(const struct fingerprint *fp, char *how, size_t howsz);
 uint64_t field_mask(unsigned int lsb, unsigned int width);
 /* Bits of a register value covered by the fields that apply to it. */
 uint64_t idreg_named_mask(int reg, bool ccidx);
-/* A table field's value as shown: decimal up to 4 bits (signed for
- * SFEAT), else hex. */
-void idfield_str(const struct idfield_desc *f, uint64_t regval, char *buf, size_t n);
 /*
  * The level a field's value stands for when judging a change: the field's
  * level (idfield_level), except where the table's comments give a value a

@@ -14,7 +14,8 @@ MIG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Itables -Ihos
 	$(TABLES_INC) $(JSONC_CFLAGS)
 
 # The stream reader, the register-list comparison and the register names
-# serve both tools.
+# serve both tools; so do gvfp's register table and field formatting
+# (host/idregs.o, host/idfield.o, built by host/host.mk).
 MIGSTREAM_SRCS := host/migstream.c host/cpregdiff.c host/regnames.c
 GVMIGRATE_SRCS := host/gvmigrate.c host/run.c host/migrate_ops.c host/diagnose.c \
 	host/evloop.c host/vm.c host/qmp.c host/linebuf.c host/proc.c host/netns.c host/util.c
@@ -26,11 +27,11 @@ $(MIG_OBJS): host/%.o: host/%.c config.mak
 	$(quiet) HOSTCC $@
 	$(Q)$(HOST_CC) $(MIG_CFLAGS) -MMD -MP -c -o $@ $<
 
-host/gvmigrate: $(GVMIGRATE_SRCS:.c=.o) $(MIGSTREAM_SRCS:.c=.o) host/idregs.o
+host/gvmigrate: $(GVMIGRATE_SRCS:.c=.o) $(MIGSTREAM_SRCS:.c=.o) host/idregs.o host/idfield.o
 	$(quiet) HOSTLD $@
 	$(Q)$(HOST_CC) $(MIG_CFLAGS) -o $@ $^ $(JSONC_LIBS)
 
-host/gvstream: $(GVSTREAM_SRCS:.c=.o) $(MIGSTREAM_SRCS:.c=.o) host/idregs.o
+host/gvstream: $(GVSTREAM_SRCS:.c=.o) $(MIGSTREAM_SRCS:.c=.o) host/idregs.o host/idfield.o
 	$(quiet) HOSTLD $@
 	$(Q)$(HOST_CC) $(MIG_CFLAGS) -o $@ $^ $(JSONC_LIBS)
 

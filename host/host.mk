@@ -21,9 +21,10 @@ GVFP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Itables $(TA
 GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
-GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c
+GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c \
+	host/idfield.c
 GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o
-GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h
+GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h
 # The harness takes everything but main().
 FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) tables/idregs.c \
 	tables/exception_classes.c

@@ -36,6 +36,12 @@ enum reg_kind {
  * name; for cp14, the AArch64 debug register with the same encoding).
  */
 enum reg_kind regname(uint64_t id, char *buf);
+/*
+ * The idregs.def register (enum idreg_id) that id stands for: its AArch64
+ * encoding, or (*aarch32 set) its AArch32 view in cp15 c0 (ID_MMFR0 for
+ * ID_MMFR0_EL1); -1 for any other register.
+ */
+int regname_idreg(uint64_t id, bool *aarch32);
 const char *reg_kind_label(enum reg_kind kind);	/* "state", "id", "firmware", "read-only" */
 
 static inline bool reg_kind_readonly(enum reg_kind kind)

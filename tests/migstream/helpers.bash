@@ -30,7 +30,7 @@ ms_build() {
 	# shellcheck disable=SC2086
 	if ! (cd "$T_ROOT" && ${HOST_CC:-cc} -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		-Itables -Ihost -o "$GVSTREAM" host/gvstream.c host/migstream.c host/cpregdiff.c host/regnames.c \
+		-Itables -Ihost -o "$GVSTREAM" host/gvstream.c host/migstream.c host/cpregdiff.c host/regnames.c host/idfield.c \
 		tables/idregs.c $cflags) >"$T_TMP/build.log" 2>&1; then
 		t_fail "build gvstream"
 		sed 's/^/#   /' "$T_TMP/build.log" | head -n 30

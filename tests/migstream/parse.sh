@@ -81,7 +81,7 @@ if [ -x /usr/bin/time ]; then
 	t_check "big RAM: the stream is larger than 32 MiB ($size bytes)" [ "$size" -gt $((32 << 20)) ]
 	# shellcheck disable=SC2046
 	(cd "$T_ROOT" && ${HOST_CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -Itables -Ihost -o "$T_TMP/gvstream-plain" \
-		host/gvstream.c host/migstream.c host/cpregdiff.c host/regnames.c tables/idregs.c $(pkg-config --cflags --libs json-c))
+		host/gvstream.c host/migstream.c host/cpregdiff.c host/regnames.c host/idfield.c tables/idregs.c $(pkg-config --cflags --libs json-c))
 	/usr/bin/time -f '%M' -o "$T_TMP/rss" "$T_TMP/gvstream-plain" regs "$f" >"$T_TMP/regs.out"
 	t_eq "big RAM: regs exits 0" 0 "$?"
 	t_check "big RAM: regs lists the registers" [ "$(grep -vc '^#' "$T_TMP/regs.out")" -gt 200 ]

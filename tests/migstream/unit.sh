@@ -7,7 +7,7 @@
 # shellcheck disable=SC2046
 if ! (cd "$T_ROOT" && ${HOST_CC:-cc} -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Itables -Ihost \
-	-o "$T_TMP/unit" tests/migstream/unit.c host/migstream.c host/cpregdiff.c host/regnames.c tables/idregs.c \
+	-o "$T_TMP/unit" tests/migstream/unit.c host/migstream.c host/cpregdiff.c host/regnames.c host/idfield.c tables/idregs.c \
 	$(pkg-config --cflags --libs json-c)) >"$T_TMP/build.log" 2>&1; then
 	t_fail "tests/migstream/unit.c builds"; sed 's/^/#   /' "$T_TMP/build.log" | head -n 30; t_done
 fi
