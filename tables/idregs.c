@@ -4,32 +4,7 @@
  * the freestanding guest and the host tools compile the same file.
  */
 #include "idregs.h"
-#include "idfields.h"
 #include <string.h>
-
-/*
- * gen/idfields.h is idregs.def read by an awk script, not by the compiler:
- * every constant must be what the compiler reads, and it must have all of
- * them.  (A FIELD the script skipped, such as one inside a comment it
- * mis-parsed, fails the count; a changed position fails its assertion.)
- */
-enum {
-#define IDREG(name, op0, op1, crn, crm, op2, scope, presence)
-#define FIELD(reg, name, lsb, width, kind, layout) \
-	IDFPOS_##reg##_##name##_##layout = (lsb) * 128 + (width),
-#include "idregs.def"
-#undef IDREG
-#undef FIELD
-};
-#define IDF_CHECK(reg, name, layout, shift, width) \
-	_Static_assert(IDFPOS_##reg##_##name##_##layout == (shift) * 128 + (width), \
-		       "gen/idfields.h disagrees with idregs.def on " #reg "." #name);
-IDF_FOR_EACH(IDF_CHECK)
-#undef IDF_CHECK
-#define IDF_ONE(reg, name, layout, shift, width) + 1
-enum { IDF_LISTED = 0 IDF_FOR_EACH(IDF_ONE) };
-#undef IDF_ONE
-_Static_assert((int)IDF_LISTED == (int)NR_IDFIELDS, "gen/idfields.h lacks fields of idregs.def");
 
 const struct idreg_desc idregs[NR_IDREGS] = {
 #define IDREG(name, op0, op1, crn, crm, op2, scope, presence) \

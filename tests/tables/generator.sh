@@ -3,7 +3,8 @@
 # refusal of a register whose fields overlap or are out of order (per
 # CCSIDR_EL1 layout), with the file and line; through make too, where the
 # refusal stops the build and leaves no header.  Also the compile-time check
-# in tables/idregs.c that the header agrees with what the compiler reads.
+# (tables/idfields_check.c, run by make) that the header agrees with what
+# the compiler reads.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
 tmp=$(t_tmpdir)
@@ -70,7 +71,7 @@ cp "$tmp/overlap.def" "$tmp/tree/tables/idregs.def"
 (cd "$tmp/tree" && make -s gen/idfields.h host/idregs.o >"$tmp/make.log" 2>&1)
 t_eq "make: a refused table stops the build" 2 $?
 t_grep "make: with the generator's message" "^tables/idregs.def:[0-9]+: ID_AA64PFR0_EL1.AdvSIMD \[27:24\] overlaps" "$tmp/make.log"
-t_check "make: no header left behind" test ! -e "$tmp/tree/gen/idfields.h" -a ! -e "$tmp/tree/gen/idfields.h.tmp"
+t_check "make: no header left behind" test ! -e "$tmp/tree/gen/idfields.h" -a ! -e "$tmp/tree/gen/.new"
 cp tables/idregs.def "$tmp/tree/tables/idregs.def"
 t_status "make: the fixed table builds" 0 make -s -C "$tmp/tree" gen/idfields.h host/idregs.o
 sleep 1
@@ -80,17 +81,17 @@ t_status "make: a .def change remakes the header and host/idregs.o" 0 \
 t_grep "... the header" "gen-idfields.awk" "$T_OUT"
 t_grep "... and the object" "-o host/idregs.o" "$T_OUT"
 
-# The compiler's reading and the header's must agree (tables/idregs.c).
+# The compiler's reading and the header's must agree (tables/idfields_check.c).
 mkdir "$tmp/inc"
 sed 's/^\tX(ID_AA64MMFR2_EL1, IDS, LAYOUT_ANY, 36, 4)/\tX(ID_AA64MMFR2_EL1, IDS, LAYOUT_ANY, 32, 4)/' \
 	"$tmp/idfields.h" >"$tmp/inc/idfields.h"
 t_check "cross-check: the corruption applied" grep -q 'X(ID_AA64MMFR2_EL1, IDS, LAYOUT_ANY, 32, 4)' "$tmp/inc/idfields.h"
 t_status "cross-check: a header that disagrees does not compile" 1 \
-	cc -std=c11 -fsyntax-only -Itables -I"$tmp/inc" tables/idregs.c
+	cc -std=c11 -fsyntax-only -Itables -I"$tmp/inc" tables/idfields_check.c
 t_grep "cross-check: names the field" 'disagrees with idregs.def on ID_AA64MMFR2_EL1.IDS' "$T_OUT"
 grep -v $'^\tX(ID_AA64MMFR2_EL1, IDS,' "$tmp/idfields.h" >"$tmp/inc/idfields.h"
 t_status "cross-check: a header that lacks a field does not compile" 1 \
-	cc -std=c11 -fsyntax-only -Itables -I"$tmp/inc" tables/idregs.c
+	cc -std=c11 -fsyntax-only -Itables -I"$tmp/inc" tables/idfields_check.c
 t_status "cross-check: the generated header compiles" 0 \
-	cc -std=c11 -fsyntax-only -Itables -I"$tmp" tables/idregs.c
+	cc -std=c11 -fsyntax-only -Itables -I"$tmp" tables/idfields_check.c
 t_done
