@@ -80,6 +80,9 @@ t_status "make: a .def change remakes the header and host/idregs.o" 0 \
 	make -C "$tmp/tree" --no-print-directory -n host/idregs.o
 t_grep "... the header" "gen-idfields.awk" "$T_OUT"
 t_grep "... and the object" "-o host/idregs.o" "$T_OUT"
+t_status "make: ... and a guest object that includes the header (its .d file)" 0 \
+	make -C "$tmp/tree" --no-print-directory -n lib/mmu.o
+t_grep "... lib/mmu.o is recompiled" "-o lib/mmu.o" "$T_OUT"
 
 # The compiler's reading and the header's must agree (tables/idfields_check.c).
 mkdir "$tmp/inc"
