@@ -28,7 +28,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fpie \
 	-mstrict-align -mgeneral-regs-only -mno-outline-atomics -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-common -fno-omit-frame-pointer \
-	-Ilib -Ilib/include -Itables $(TABLES_INC) -I$(LIBFDT_INC) -MMD -MP
+	-Ilib -Ilib/include -Itables -Igen $(TABLES_INC) -I$(LIBFDT_INC) -MMD -MP
 GUEST_ASFLAGS := -D__ASSEMBLY__ -Ilib -MMD -MP
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
@@ -97,13 +97,14 @@ check: deps all host/gvfp-asan cross-tools
 bench: deps all
 	scripts/bench-runner.sh
 
-clean: gvfp-clean gvmigrate-clean cross-clean
+clean: gvfp-clean gvmigrate-clean cross-clean tables-clean
 	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
 	rm -rf logs
 
 distclean: clean
 	rm -rf config.mak deps
 
+include tables/tables.mk
 include host/host.mk
 include host/gvmigrate.mk
 include host/cross.mk
@@ -113,5 +114,8 @@ KERNELS ?= 6.1 6.12 7.3
 .PHONY: matrix
 matrix: deps all cross-tools
 	scripts/matrix/run-matrix.sh $(MATRIX_ARGS) $(KERNELS)
+
+# The generated field constants exist before the first compile (tables/tables.mk).
+$(LIB_OBJS) $(PAYLOADS:%=arm/%.o) $(PAYLOADS:%=arm/%.aux.o): | $(IDFIELDS_H)
 
 -include $(wildcard arm/*.d lib/*.d)

@@ -16,6 +16,7 @@
 #include "libcflat.h"
 #include "guestview.h"
 #include "smp.h"
+#include "idfields.h"
 
 static struct guest_view *gv;
 
@@ -67,7 +68,7 @@ static void check_mpidr(void)
 		if (!c)
 			continue;
 		online++;
-		if ((c->mpidr & 0xff00ffffffUL) == platform.cpu_mpidr[cpu])
+		if ((c->mpidr & MPIDR_AFFINITY_MASK) == platform.cpu_mpidr[cpu])
 			match++;
 		else
 			report_info("CPU%d: MPIDR_EL1 0x%lx, its DT cpu node says 0x%lx", cpu,
@@ -132,8 +133,10 @@ static void check_caches(void)
 		if (c0->ccsidr[s].type != VT_VALUE)
 			continue;
 		valid++;
-		/* CCSIDR_EL1.LineSize, bits 2:0 in both layouts: log2(bytes) - 4. */
-		words = (unsigned int)(c0->ccsidr[s].value & 7) + 2;
+		/* CCSIDR_EL1.LineSize is log2(bytes) - 4, at one place in both layouts. */
+		_Static_assert(IDF_CCSIDR_EL1_LineSize_CCIDX_MASK == IDF_CCSIDR_EL1_LineSize_NOCCIDX_MASK,
+			       "CCSIDR_EL1.LineSize moves with the layout");
+		words = (unsigned int)IDF_GET(CCSIDR_EL1, LineSize_NOCCIDX, c0->ccsidr[s].value) + 2;
 		if (s & 1)
 			imin = words < imin ? words : imin;
 		else
@@ -145,17 +148,19 @@ static void check_caches(void)
 		report_skip("CTR_EL0 line sizes: no data cache described");
 		return;
 	}
-	report(((ctr.value >> 16) & 0xf) == dmin, "CTR_EL0.DminLine %lu is the smallest D/U line (%u)",
-	       (ctr.value >> 16) & 0xf, dmin);
+	report(IDF_GET(CTR_EL0, DminLine, ctr.value) == dmin,
+	       "CTR_EL0.DminLine %lu is the smallest D/U line (%u)",
+	       IDF_GET(CTR_EL0, DminLine, ctr.value), dmin);
 	if (imin != 99)
-		report((ctr.value & 0xf) == imin, "CTR_EL0.IminLine %lu is the smallest I line (%u)",
-		       ctr.value & 0xf, imin);
+		report(IDF_GET(CTR_EL0, IminLine, ctr.value) == imin,
+		       "CTR_EL0.IminLine %lu is the smallest I line (%u)",
+		       IDF_GET(CTR_EL0, IminLine, ctr.value), imin);
 }
 
 static void check_el0(void)
 {
 	struct vval mmfr2 = cpu_ids_reg(gv->cpu[0], IDREG_ID_AA64MMFR2_EL1);
-	bool idst = mmfr2.type == VT_VALUE && ((mmfr2.value >> 36) & 0xf);
+	bool idst = mmfr2.type == VT_VALUE && IDF_GET(ID_AA64MMFR2_EL1, IDS, mmfr2.value);
 	struct vval want = idst ? (struct vval){ VT_TRAP, 0x18 } : (struct vval){ VT_UNDEF, 0 };
 	unsigned int checked = 0, bad = 0;
 	char got[24], exp[24];

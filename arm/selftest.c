@@ -16,6 +16,7 @@
 #include "smp.h"
 #include "guard.h"
 #include "insn.h"
+#include "idfields.h"
 
 static int g_argc;
 static char **g_argv;
@@ -92,7 +93,7 @@ static void check_smp(void)
 	for (int i = 0; i < platform.nr_cpus; i++) {
 		if (!cpu_online(i))
 			continue;
-		if ((cpu_mpidr[i] & 0xff00ffffffUL) == platform.cpu_mpidr[i])
+		if ((cpu_mpidr[i] & MPIDR_AFFINITY_MASK) == platform.cpu_mpidr[i])
 			matching++;
 		else
 			report_info("CPU%d: MPIDR 0x%lx, DT reg 0x%lx", i, cpu_mpidr[i],
@@ -176,7 +177,7 @@ static void check_insn(void)
 	const u32 udf[] = { 0x00000000 };		/* udf #0 */
 	u32 mrs_ctr[] = { insn_mrs(3, 3, 0, 0, 1, 0) };	/* mrs x0, ctr_el0 */
 	u32 mrs_midr[] = { insn_mrs(3, 0, 0, 0, 0, 0) };	/* mrs x0, midr_el1 */
-	bool idst = (read_sysreg(id_aa64mmfr2_el1) >> 36) & 0xf;
+	bool idst = IDF_GET(ID_AA64MMFR2_EL1, IDS, read_sysreg(id_aa64mmfr2_el1));
 	struct insn_result r;
 
 	insn_exec_el1(mov_x0_5, 1, 0, 0, 0, &r);

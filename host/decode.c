@@ -19,6 +19,7 @@ const char *kind_label(int kind)
 	case KIND_LOWER:	return "lower is more";
 	case KIND_EXACT:	return "must match";
 	case KIND_INFO:		return "info";
+	case KIND_FEAT_IMPDEF:	return "feature level, 0xF IMPLEMENTATION DEFINED";
 	default:		return "?";
 	}
 }
@@ -31,6 +32,7 @@ const char *kind_name(int kind)
 	case KIND_LOWER:	return "lower";
 	case KIND_EXACT:	return "exact";
 	case KIND_INFO:		return "info";
+	case KIND_FEAT_IMPDEF:	return "feat-impdef";
 	default:		return "?";
 	}
 }

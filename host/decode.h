@@ -13,9 +13,10 @@
 #include "idregs.h"
 #include "idfield.h"
 
-/* "feature level", "signed feature level", "lower is more", "must match", "info" */
+/* "feature level", "signed feature level", "lower is more", "must match", "info",
+ * "feature level, 0xF IMPLEMENTATION DEFINED" */
 const char *kind_label(int kind);
-/* "feat", "sfeat", "lower", "exact", "info": the short name (--json, table) */
+/* "feat", "sfeat", "lower", "exact", "info", "feat-impdef": the short name (--json, table) */
 const char *kind_name(int kind);
 const char *scope_name(int scope);
 const char *presence_name(int presence);

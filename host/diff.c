@@ -3,7 +3,9 @@
  *
  *   sysreg keys of a table register, both values read: per field, from
  *     the field's KIND: FEAT/SFEAT lower on B breaks forward, higher breaks
- *     backward; LOWER the opposite; EXACT breaks both; INFO is info (levels
+ *     backward; FEAT_IMPDEF as FEAT, but a change to or from 0xF (an
+ *     IMPLEMENTATION DEFINED variant, no level) breaks both; LOWER the
+ *     opposite of FEAT; EXACT breaks both; INFO is info (levels
  *     as decode.h's idfield_compare_level has them).  Bits
  *     that changed outside every field break both ("bits[hi:lo]").  When
  *     CCSIDR's layout differs (ID_AA64MMFR2_EL1.CCIDX), the whole value
@@ -136,6 +138,12 @@ static void make_label(struct diff_change *c)
 static int judge_level(int kind, int64_t old, int64_t new, const char **reason)
 {
 	switch (kind) {
+	case KIND_FEAT_IMPDEF:
+		if (old == IDFIELD_IMPDEF_VALUE || new == IDFIELD_IMPDEF_VALUE) {
+			*reason = "0xF is IMPLEMENTATION DEFINED, no level";
+			return BREAKS_BOTH;
+		}
+		/* fall through */
 	case KIND_FEAT:
 	case KIND_SFEAT:
 		*reason = new < old ? "feature level lowered" : "feature level raised";

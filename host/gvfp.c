@@ -101,7 +101,8 @@ static const char usage_table[] =
 	"Usage: gvfp table [--json]\n"
 	"\n"
 	"Lists the registers (encoding, scope, presence), their fields (bits, kind:\n"
-	"feat, sfeat, lower, exact, info; layout) and the rules gvfp was built with.\n"
+	"feat, sfeat, feat-impdef, lower, exact, info; layout) and the rules gvfp was\n"
+	"built with.\n"
 	"\n"
 	"Exit status: 0.\n";
 

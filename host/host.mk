@@ -17,7 +17,7 @@ HOST_CC ?= cc
 FUZZ_CC ?= clang
 Q ?=
 quiet ?= @true
-GVFP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Itables $(TABLES_INC)
+GVFP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Itables -Igen $(TABLES_INC)
 GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
@@ -28,7 +28,7 @@ GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.
 # The harness takes everything but main().
 FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) tables/idregs.c \
 	tables/exception_classes.c
-TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def)
+TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def) $(IDFIELDS_H)
 
 $(GVFP_SRCS:.c=.o): host/%.o: host/%.c config.mak
 	$(quiet) HOSTCC $@

@@ -7,6 +7,7 @@
 #include "guard.h"
 #include "platform.h"
 #include "smp.h"
+#include "idfields.h"
 
 #define GICD_TYPER	0x0004
 #define GICD_IIDR	0x0008
@@ -32,7 +33,9 @@ static u64 mmio_read64(u64 addr)
 /* The redistributor frame whose GICR_TYPER.Affinity_Value is this MPIDR's. */
 static u64 gicr_frame_of(u64 mpidr)
 {
-	u32 aff = (u32)(((mpidr >> 8) & 0xff000000) | (mpidr & 0xffffff));
+	/* GICR_TYPER's Affinity_Value is Aff3.Aff2.Aff1.Aff0, a byte each. */
+	u32 aff = (u32)(IDF_GET(MPIDR_EL1, Aff3, mpidr) << 24 | IDF_GET(MPIDR_EL1, Aff2, mpidr) << 16 |
+			IDF_GET(MPIDR_EL1, Aff1, mpidr) << 8 | IDF_GET(MPIDR_EL1, Aff0, mpidr));
 
 	for (u64 f = platform.gicr_base; f < platform.gicr_base + platform.gicr_size;) {
 		u64 typer = mmio_read64(f + GICR_TYPER);
@@ -90,7 +93,7 @@ static void gic_collect(struct view *v)
 /* ID_AA64DFR0_EL1.PMUVer: 0 none, 0xF IMPLEMENTATION DEFINED (not PMUv3). */
 static bool has_pmuv3(void)
 {
-	u64 pmuver = (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf;
+	u64 pmuver = IDF_GET(ID_AA64DFR0_EL1, PMUVer, read_sysreg(id_aa64dfr0_el1));
 
 	return pmuver != 0 && pmuver != 0xf;
 }

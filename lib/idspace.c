@@ -6,6 +6,7 @@
 #include "idspace.h"
 #include "guard.h"
 #include "asm/sysreg.h"
+#include "idfields.h"
 
 #define SLOT(op1, crm, op2) \
 	case IDSPACE_SLOT(op1, crm, op2): return read_sysreg(s3_##op1##_c0_c##crm##_##op2);
@@ -58,10 +59,16 @@ void cpu_ids_collect(struct cpu_ids *ids)
 	for (unsigned int s = 0; s < IDSPACE_SLOTS; s++)
 		ids->slot[s] = idspace_read(s);
 
-	/* CLIDR_EL1.Ctype<n>, bits 3(n-1)+2:3(n-1): 1 I, 2 D, 3 I+D, 4 unified. */
+	/* CLIDR_EL1.Ctype<n>: 1 I, 2 D, 3 I+D, 4 unified. */
 	clidr = cpu_ids_reg(ids, IDREG_CLIDR_EL1);
+	const unsigned int ctypes[7] = {
+		IDF_GET(CLIDR_EL1, Ctype1, clidr.value), IDF_GET(CLIDR_EL1, Ctype2, clidr.value),
+		IDF_GET(CLIDR_EL1, Ctype3, clidr.value), IDF_GET(CLIDR_EL1, Ctype4, clidr.value),
+		IDF_GET(CLIDR_EL1, Ctype5, clidr.value), IDF_GET(CLIDR_EL1, Ctype6, clidr.value),
+		IDF_GET(CLIDR_EL1, Ctype7, clidr.value),
+	};
 	for (unsigned int level = 1; clidr.type == VT_VALUE && level <= 7; level++) {
-		unsigned int ctype = (clidr.value >> (3 * (level - 1))) & 7;
+		unsigned int ctype = ctypes[level - 1];
 		for (unsigned int ind = 0; ind < 2; ind++) {
 			unsigned int sel = CACHE_SEL(level, ind);
 			bool present = ind ? (ctype == 1 || ctype == 3) :

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "mmu.h"
 #include "percpu.h"
+#include "idfields.h"
 
 #define INSN_RET	0xd65f03c0U	/* ret */
 #define INSN_SVC0	0xd4000001U	/* svc #0: the end of an EL0 snippet */
@@ -19,7 +20,7 @@ static bool el0_tried;
 static void sync_icache(const void *start, size_t size)
 {
 	u64 ctr = read_sysreg(ctr_el0);
-	u64 dline = 4UL << ((ctr >> 16) & 0xf), iline = 4UL << (ctr & 0xf);
+	u64 dline = 4UL << IDF_GET(CTR_EL0, DminLine, ctr), iline = 4UL << IDF_GET(CTR_EL0, IminLine, ctr);
 	u64 s = (uintptr_t)start, e = s + size;
 
 	for (u64 a = ALIGN_DOWN(s, dline); a < e; a += dline)
@@ -70,7 +71,7 @@ bool el0_available(void)
 
 		el0_tried = true;
 		/* PSTATE.PAN would forbid EL1 to write the EL0 code: clear it. */
-		if ((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf)
+		if (IDF_GET(ID_AA64MMFR1_EL1, PAN, read_sysreg(id_aa64mmfr1_el1)))
 			asm volatile(".inst 0xd500409f" ::: "memory");	/* msr pan, #0 */
 		if (mmu_map_el0_block((uintptr_t)block))
 			el0_block = block;

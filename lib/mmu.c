@@ -6,6 +6,7 @@
 #include "mmu.h"
 #include "platform.h"
 #include "asm/sysreg.h"
+#include "idfields.h"
 
 #define PTE_BLOCK	1UL
 #define PTE_TABLE	3UL
@@ -63,8 +64,8 @@ static bool map_normal_2m(u64 start, u64 end)
 
 bool mmu_early_setup(u64 image_start, u64 image_end, u64 dtb)
 {
-	/* ID_AA64MMFR0_EL1.PARange, capped at 48 bits (52 needs LPA2 formats). */
-	u64 parange = read_sysreg(ID_AA64MMFR0_EL1) & 0xf;
+	/* PARange capped at 48 bits (52 needs LPA2 formats). */
+	u64 parange = IDF_GET(ID_AA64MMFR0_EL1, PARange, read_sysreg(ID_AA64MMFR0_EL1));
 
 	if (parange > 5)
 		parange = 5;

@@ -5,6 +5,11 @@
 #ifndef GUESTVIEW_PLATFORM_H
 #define GUESTVIEW_PLATFORM_H
 #include "libcflat.h"
+#include "idfields.h"
+
+/* The MPIDR_EL1 bits a DT cpu node's reg holds: Aff3..Aff0 (not U, MT). */
+#define MPIDR_AFFINITY_MASK (IDF_MPIDR_EL1_Aff3_MASK | IDF_MPIDR_EL1_Aff2_MASK | \
+			     IDF_MPIDR_EL1_Aff1_MASK | IDF_MPIDR_EL1_Aff0_MASK)
 
 #define NR_CPUS		512	/* QEMU virt's limit with GICv3 */
 #define NR_MEM_REGIONS	16

@@ -4,6 +4,7 @@
 #include "guard.h"
 #include "insn.h"
 #include "percpu.h"
+#include "idfields.h"
 
 #define CPACR_ZEN	(3UL << 16)
 #define CPACR_SMEN	(3UL << 24)
@@ -20,9 +21,9 @@ static u64 enable_pre(const struct probe_desc *d, const uint64_t *v)
 	u64 cpacr = read_sysreg(cpacr_el1), want = cpacr;
 	u64 pfr0 = v[IDREG_ID_AA64PFR0_EL1], pfr1 = v[IDREG_ID_AA64PFR1_EL1];
 
-	if (d->pre == PRE_SVE && ((pfr0 >> 32) & 0xf))		/* ID_AA64PFR0_EL1.SVE */
+	if (d->pre == PRE_SVE && IDF_GET(ID_AA64PFR0_EL1, SVE, pfr0))
 		want |= CPACR_ZEN;
-	if (d->pre == PRE_SME && ((pfr1 >> 24) & 0xf))		/* ID_AA64PFR1_EL1.SME */
+	if (d->pre == PRE_SME && IDF_GET(ID_AA64PFR1_EL1, SME, pfr1))
 		want |= CPACR_SMEN;
 	if (want != cpacr) {
 		write_sysreg(want, cpacr_el1);

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "mmu.h"
 #include "percpu.h"
+#include "idfields.h"
 
 extern char _end[];
 u64 boot_el;	/* the EL the payload was entered at; written by the start code */
@@ -27,7 +28,7 @@ u64 boot_el;	/* the EL the payload was entered at; written by the start code */
 void cpu_init_el0_access(void)
 {
 	write_sysreg(read_sysreg(cntkctl_el1) | CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN, cntkctl_el1);
-	if ((read_sysreg(s3_0_c0_c6_2) >> 16) & 0xf)	/* ID_AA64ISAR2_EL1.MOPS */
+	if (IDF_GET(ID_AA64ISAR2_EL1, MOPS, read_sysreg(s3_0_c0_c6_2)))
 		write_sysreg(read_sysreg(sctlr_el1) | SCTLR_MSCEN, sctlr_el1);
 	isb();
 }

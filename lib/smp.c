@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "mmu.h"
 #include "psci.h"
+#include "idfields.h"
 
 #define SECONDARY_STACK_SIZE	(16 * 1024)
 #define WAIT_MS			10000
@@ -26,7 +27,7 @@ extern char secondary_entry[];
 
 static void clean_to_poc(const void *start, size_t size)
 {
-	u64 line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 line = 4UL << IDF_GET(CTR_EL0, DminLine, read_sysreg(ctr_el0));
 
 	for (u64 a = ALIGN_DOWN((uintptr_t)start, line); a < (uintptr_t)start + size; a += line)
 		asm volatile("dc cvac, %0" : : "r" (a) : "memory");

@@ -14,10 +14,14 @@ enum idreg_presence { PRESENT_ALWAYS, PRESENT_CCIDX, PRESENT_MTE2, PRESENT_SME }
 /*
  * What a change of a field between migration source and destination does:
  * FEAT/SFEAT, a feature level (unsigned / signed, 0xF = -1), higher is more;
+ * FEAT_IMPDEF, a 4-bit unsigned level but 0xF an IMPLEMENTATION DEFINED
+ * variant that is no level (a change to or from 0xF matters both ways);
  * LOWER, lower is more; EXACT, any change matters both ways; INFO, an
  * identifying value that is reported but is no capability.
  */
-enum field_kind { KIND_FEAT, KIND_SFEAT, KIND_LOWER, KIND_EXACT, KIND_INFO };
+enum field_kind { KIND_FEAT, KIND_SFEAT, KIND_LOWER, KIND_EXACT, KIND_INFO, KIND_FEAT_IMPDEF };
+/* The value of a KIND_FEAT_IMPDEF field that is no level. */
+#define IDFIELD_IMPDEF_VALUE 0xf
 enum field_layout { LAYOUT_ANY, LAYOUT_NOCCIDX, LAYOUT_CCIDX };
 
 enum idreg_id {

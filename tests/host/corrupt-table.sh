@@ -1,8 +1,10 @@
 #!/bin/bash
 # The consistency rules catch a corrupted register description: with the
-# AdvSIMD field of ID_AA64PFR0_EL1 moved up by one nibble (onto GIC) (a plausible typo in
-# tables/idregs.def), both the guest payload and gvfp check, built from
-# the corrupted table, must report the FP/AdvSIMD rule on a real CPU model.
+# names of ID_AA64PFR0_EL1's GIC and AdvSIMD fields swapped (a plausible
+# slip in tables/idregs.def that keeps the layout valid, so that the build's
+# overlap check, tests/tables/generator.sh, lets it through), both the guest
+# payload and gvfp check, built from the corrupted table, must report the
+# FP/AdvSIMD rule on a real CPU model.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
 [ -f config.mak ] && [ -f arm/idregs.flat ] || t_skip "not built (run make)"
@@ -12,8 +14,9 @@ tmp=$(t_tmpdir)
 # A copy of the tree with the one corrupted line.
 mkdir "$tmp/tree"
 cp -r Makefile configure config.mak arm lib tables host scripts "$tmp/tree/"
-sed -i 's/^FIELD(ID_AA64PFR0_EL1, AdvSIMD, 20, 4,/FIELD(ID_AA64PFR0_EL1, AdvSIMD, 24, 4,/' "$tmp/tree/tables/idregs.def"
-t_check "the corruption applied" grep -q "^FIELD(ID_AA64PFR0_EL1, AdvSIMD, 24, 4," "$tmp/tree/tables/idregs.def"
+sed -i -e 's/^FIELD(ID_AA64PFR0_EL1, GIC, 24, 4,/FIELD(ID_AA64PFR0_EL1, AdvSIMD, 24, 4,/' \
+	-e 's/^FIELD(ID_AA64PFR0_EL1, AdvSIMD, 20, 4,/FIELD(ID_AA64PFR0_EL1, GIC, 20, 4,/' "$tmp/tree/tables/idregs.def"
+t_check "the corruption applied" grep -q "^FIELD(ID_AA64PFR0_EL1, GIC, 20, 4," "$tmp/tree/tables/idregs.def"
 (cd "$tmp/tree" && make -s clean >/dev/null 2>&1; make -s arm/idregs.flat host/gvfp >"$tmp/build.log" 2>&1)
 t_check "the corrupted tree builds" test -f "$tmp/tree/arm/idregs.flat"
 

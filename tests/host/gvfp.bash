@@ -9,7 +9,7 @@
 #   gv ARGS...       runs $GVFP ARGS (for t_status)
 #   fp FILE LINE...  writes a fingerprint: the header line, then LINE...
 #   pick KIND [REG.FIELD]  prints "REG FIELD LSB WIDTH" of a field of that
-#                    kind (feat, sfeat, lower, exact, info) in a VM-wide
+#                    kind (feat, sfeat, feat-impdef, lower, exact, info) in a VM-wide
 #                    register, REG.FIELD when it has that kind; so that the
 #                    tests follow tables/idregs.def when kinds change
 #   regval LSB VALUE prints 0x%016x of VALUE << LSB
