@@ -56,7 +56,7 @@ junit_write() {
 	for i in "$@"; do
 		n=$((n + 1))
 		case ${R_STATUS[i]} in
-		FAIL | TIMEOUT) nfail=$((nfail + 1)) ;;
+		FAIL | TIMEOUT | REFUSED) nfail=$((nfail + 1)) ;;
 		ERROR) nerr=$((nerr + 1)) ;;
 		SKIP | XFAIL) nskip=$((nskip + 1)) ;;
 		esac
@@ -85,7 +85,7 @@ junit_write() {
 		out+=("    <testcase classname=\"guestview\" name=\"$REPLY\" time=\"$t\">")
 		xml_escape "${R_DETAIL[i]}"
 		case ${R_STATUS[i]} in
-		FAIL | TIMEOUT) tag=failure ;;
+		FAIL | TIMEOUT | REFUSED) tag=failure ;;
 		ERROR) tag=error ;;
 		SKIP) tag='' out+=("      <skipped message=\"$REPLY\"/>") ;;
 		XFAIL) tag='' out+=("      <skipped message=\"XFAIL: $REPLY\"/>") ;;
