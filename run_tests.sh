@@ -27,6 +27,7 @@ REPO=${REPO%/.}
 	echo "$PROG: cannot load $REPO/tables/outcomes.bash (generated from tables/outcomes.def: run make)" >&2
 	exit 3
 }
+# shellcheck disable=SC2034 # read by cfg.bash: gvmigrate names the migration modes
 CFG_GVMIGRATE=$REPO/host/gvmigrate
 for lib in words durations shellquote cfg select logtail verdict jobs report tap junit; do
 	# shellcheck source=/dev/null
