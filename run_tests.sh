@@ -362,11 +362,12 @@ report_one() {
 	COMPLETED+=("$i")
 	case ${R_STATUS[i]} in
 	PASS) N_PASS=$((N_PASS + 1)) ;;
-	FAIL | REFUSED) N_FAIL=$((N_FAIL + 1)) ;;
 	TIMEOUT) N_TIMEOUT=$((N_TIMEOUT + 1)) ;;
 	ERROR) N_ERROR=$((N_ERROR + 1)) ;;
 	SKIP) N_SKIP=$((N_SKIP + 1)) ;;
 	XFAIL) N_XFAIL=$((N_XFAIL + 1)) ;;
+	# FAIL, REFUSED: the other results of outcomes that fail (tables/outcomes.def).
+	*) ! verdict_failed "$i" || N_FAIL=$((N_FAIL + 1)) ;;
 	esac
 	if [ -n "$OPT_VERBOSE" ] && [ -z "$JOB_LIVE" ] && [ -z "${PLAN_SKIP[i]+set}" ]; then
 		if [ -n "$OPT_TAP" ]; then report_console "$LOG_DIR/$name.log" '# '
