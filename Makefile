@@ -43,7 +43,21 @@ endif
 
 HOST_TOOLS := host/gvfp host/gvmigrate host/gvstream
 
-all: $(FLATS) $(HOST_TOOLS)
+# The outcomes (tables/outcomes.def) for bash and Python: C includes the
+# .def itself.  Generated, not committed (.gitignore): make is needed
+# before anything runs anyway (payloads, host tools), and a generated
+# file cannot drift from its table.
+OUTCOME_FILES := tables/outcomes.bash tables/outcomes.json
+
+all: $(FLATS) $(HOST_TOOLS) $(OUTCOME_FILES)
+
+tables/outcomes-gen: tables/outcomes-gen.c tables/outcomes.def config.mak
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -Itables -o $@ $<
+
+tables/outcomes.bash tables/outcomes.json: tables/outcomes.%: tables/outcomes-gen
+	$(quiet) GEN $@
+	$(Q)$< $* >$@.tmp && mv $@.tmp $@
 
 lib/%.o: lib/%.c config.mak
 	$(quiet) CC $@
@@ -99,6 +113,7 @@ bench: deps all
 
 clean: gvfp-clean gvmigrate-clean cross-clean tables-clean
 	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
+	rm -f tables/outcomes-gen $(OUTCOME_FILES)
 	rm -rf logs
 
 distclean: clean

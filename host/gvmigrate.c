@@ -14,11 +14,14 @@
  * listed from the two configurations' migration streams.
  *
  * Options:
- *   --mode unix|tcp      transport (default unix; tcp listens on loopback)
- *   --netns              tcp between two network namespaces made for the run
+ *   --mode MODE          how the state travels (default unix); --list-modes prints
+ *                        the modes, one per line: unix (a unix socket), tcp (TCP on
+ *                        loopback), netns (TCP between two network namespaces made
+ *                        for the run; needs root)
+ *   --netns              the same as --mode netns
  *   --save FILE          save the state to FILE at the guest's first request, then stop
  *   --restore FILE       start from a state saved by --save, acknowledge, run to the end
- *   --timeout SECONDS    bound on the whole run (default 90)
+ *   --timeout SECONDS    bound on the whole run (default 90; 0: none, as timeout(1))
  *   --expect-refusal RE  the migration must be refused, with a diagnosis matching
  *                        the extended regex RE (a known incompatibility: XFAIL)
  *
@@ -26,29 +29,63 @@
  * GVMIGRATE_FAULT=kill-destination|kill-source|stop-destination|interrupt
  * injects that fault just after a migration started (for the project's own tests).
  *
- * Exit status (as arm/run): 0 PASS, 1 FAIL, 77 SKIP, 78 XFAIL (refused as
- * expected), 124 timeout, 2 QEMU error or migration refused, 3 harness
- * error, 130 interrupted.  Nothing is left behind: every QEMU is stopped,
- * the private directory (mode 0700) is removed.
+ * Exit status: the outcome's status in tables/outcomes.def (0 PASS, 1 FAIL,
+ * 2 QEMU_ERROR, 3 HARNESS_ERROR, 77 SKIP, 78 XFAIL, 79 REFUSED, 124 TIMEOUT,
+ * 130 INTERRUPTED).  The last line on stdout of every run (not of -h or
+ * --list-modes) says the same for a program to read:
+ *
+ *   gvmigrate: RESULT TOKEN STATUS MIGRATIONS[ REASON]
+ *
+ * TOKEN and STATUS as in tables/outcomes.def (STATUS is the exit status),
+ * MIGRATIONS the number of migrations started, REASON one line for humans
+ * (the diagnosis is in the lines above it).  Nothing is left behind: every
+ * QEMU is stopped, the private directory (mode 0700) is removed.
  */
 #include "gvmigrate.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct run R;
+/* Why the run skipped, when gvmigrate decided it (the RESULT line says it). */
+static const char *skip_why;
+/* Why gvmigrate could not run (a harness error): said on stderr and in RESULT. */
+static char harness_why[256];
+
+static void __attribute__((format(printf, 1, 2))) harness_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(harness_why, sizeof(harness_why), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "gvmigrate: %s\n", harness_why);
+}
+
+/* The migration modes: --mode NAME gives run.c this transport. */
+static const struct {
+	const char *name, *transport;
+	bool netns;
+} modes[] = {
+	{ "unix", "unix", false },
+	{ "tcp", "tcp", false },
+	{ "netns", "tcp", true },
+};
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gvmigrate [--mode unix|tcp] [--netns] [--save FILE | --restore FILE]\n"
+	fprintf(f, "usage: gvmigrate [--mode unix|tcp|netns] [--netns] [--save FILE | --restore FILE]\n"
 		   "                 [--timeout SECONDS] [--expect-refusal REGEX]\n"
-		   "                 -- SRC_QEMU [ARGS...] [-- DST_QEMU [ARGS...]]\n");
+		   "                 -- SRC_QEMU [ARGS...] [-- DST_QEMU [ARGS...]]\n"
+		   "       gvmigrate --list-modes\n");
 }
 
 static int parse_args(int argc, char **argv)
@@ -62,18 +99,29 @@ static int parse_args(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			exit(0);
+		} else if (!strcmp(a, "--list-modes")) {
+			for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+				printf("%s\n", modes[m].name);
+			exit(0);
 		} else if (!strcmp(a, "--netns")) {
 			R.netns = true;
 			R.mode = "tcp";
 		} else if (!val) {
-			fprintf(stderr, "gvmigrate: option %s needs a value\n", a);
+			harness_error("option %s needs a value", a);
 			return -1;
 		} else if (!strcmp(a, "--mode")) {
-			R.mode = val;
-			if (strcmp(val, "unix") && strcmp(val, "tcp")) {
-				fprintf(stderr, "gvmigrate: --mode %s: expected unix or tcp\n", val);
+			size_t m = 0, n = sizeof(modes) / sizeof(modes[0]);
+			while (m < n && strcmp(val, modes[m].name))
+				m++;
+			if (m == n) {
+				char list[64] = "";
+				for (m = 0; m < n; m++)
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), " %s", modes[m].name);
+				harness_error("--mode '%s': expected one of%s (gvmigrate --list-modes)", val, list);
 				return -1;
 			}
+			R.mode = modes[m].transport;
+			R.netns = R.netns || modes[m].netns;
 			i++;
 		} else if (!strcmp(a, "--save")) {
 			R.save = val, i++;
@@ -81,29 +129,30 @@ static int parse_args(int argc, char **argv)
 			R.restore = val, i++;
 		} else if (!strcmp(a, "--timeout")) {
 			char *end;
+			errno = 0;
 			R.timeout_s = strtol(val, &end, 10);
-			if (*end || R.timeout_s <= 0) {
-				fprintf(stderr, "gvmigrate: --timeout %s: expected whole seconds\n", val);
+			if (*end || end == val || errno || R.timeout_s < 0) {
+				harness_error("--timeout %s: expected whole seconds (0: none)", val);
 				return -1;
 			}
 			i++;
 		} else if (!strcmp(a, "--expect-refusal")) {
 			R.expect_refusal = val, i++;
 			if (regcomp(&R.refusal_re, val, REG_EXTENDED | REG_NOSUB)) {
-				fprintf(stderr, "gvmigrate: --expect-refusal '%s': not an extended regex\n", val);
+				harness_error("--expect-refusal '%s': not an extended regex", val);
 				return -1;
 			}
 		} else {
-			fprintf(stderr, "gvmigrate: unknown option '%s'\n", a);
+			harness_error("unknown option '%s'", a);
 			return -1;
 		}
 	}
 	if (i + 1 >= argc) {
-		fprintf(stderr, "gvmigrate: no QEMU command line after --\n");
+		harness_error("no QEMU command line after --");
 		return -1;
 	}
 	if (R.save && R.restore) {
-		fprintf(stderr, "gvmigrate: --save and --restore are two separate runs\n");
+		harness_error("--save and --restore are two separate runs");
 		return -1;
 	}
 	R.config[0] = &argv[i + 1];
@@ -126,42 +175,159 @@ static void cleanup(void)
 		remove_tree(R.dir);	/* only our own sockets and streams are in there */
 }
 
-int main(int argc, char **argv)
+/*
+ * run.c reports every failed migration as refused, also when a QEMU died
+ * (a signal other than our SIGTERM: a crash, the OOM killer) or ended
+ * before its monitor was up (a bad option): that is a QEMU error, the run
+ * asked nothing that QEMU could answer.  Returns that QEMU, or NULL.
+ */
+static struct vm *failed_qemu;
+static struct vm *qemu_that_failed(void)
+{
+	for (int i = 0; i < 3; i++) {
+		struct vm *vm = &R.vm[i];
+		if (vm->proc.pid <= 0 || (!vm->proc.exited && !proc_poll_exit(&vm->proc)))
+			continue;
+		if ((WIFSIGNALED(vm->proc.status) && WTERMSIG(vm->proc.status) != SIGTERM) ||
+		    !vm->qmp.capable)
+			return vm;
+	}
+	return NULL;
+}
+
+/* The run; returns its exit status (an EXIT_ of outcomes.h). */
+static int run(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
 	int rc;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv)) {
 		usage(stderr);
-		return EXIT_HARNESS;
+		return EXIT_HARNESS_ERROR;
 	}
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (strlen(tmp) > 64) {
-		fprintf(stderr, "gvmigrate: TMPDIR %s is too long for unix socket paths (64 bytes at most)\n", tmp);
-		return EXIT_HARNESS;
+		harness_error("TMPDIR %s is too long for unix socket paths (64 bytes at most)", tmp);
+		return EXIT_HARNESS_ERROR;
 	}
 	snprintf(R.dir, sizeof(R.dir), "%s/gvmigrate.XXXXXX", tmp);
 	if (!mkdtemp(R.dir)) {
-		fprintf(stderr, "gvmigrate: cannot make a private directory in %s: %s\n", tmp,
+		harness_error("cannot make a private directory in %s: %s", tmp,
 			strerror(errno));
 		R.dir[0] = '\0';
-		return EXIT_HARNESS;
+		return EXIT_HARNESS_ERROR;
 	}
 	if (evloop_init(&R.ev)) {
-		fprintf(stderr, "gvmigrate: cannot set up signal handling: %s\n", strerror(errno));
+		harness_error("cannot set up signal handling: %s", strerror(errno));
 		cleanup();
-		return EXIT_HARNESS;
+		return EXIT_HARNESS_ERROR;
 	}
-	R.deadline = now_ms() + (uint64_t)R.timeout_s * 1000;
+	/* --timeout 0: no deadline, as timeout(1) 0. */
+	R.deadline = R.timeout_s ? now_ms() + (uint64_t)R.timeout_s * 1000 : UINT64_MAX;
 	/* Without the rights to make namespaces the mode cannot run here: a skip. */
 	if (R.netns && netns_up(&R)) {
-		printf("gvmigrate: SKIP: cannot make network namespaces here\n");
+		skip_why = "cannot make network namespaces here";
+		printf("gvmigrate: SKIP: %s\n", skip_why);
 		cleanup();
 		return EXIT_SKIP;
 	}
 	rc = run_migrations(&R);
+	if (rc == EXIT_REFUSED && (failed_qemu = qemu_that_failed()))
+		rc = EXIT_QEMU_ERROR;
 	cleanup();
+	return rc;
+}
+
+/* "destination 1: qemu-system-aarch64: ...": the first QEMU error line of the run. */
+static void print_qemu_error(const char *sep)
+{
+	for (int i = 0; i < 3; i++)
+		if (R.vm[i].first_error[0]) {
+			printf("%s%s: %s", sep, R.vm[i].name, R.vm[i].first_error);
+			return;
+		}
+}
+
+/* The guest's "EXIT:" line came: it ran to its end on some QEMU of the run. */
+static bool guest_finished(void)
+{
+	for (int i = 0; i < 3; i++)
+		if (R.vm[i].exit_status[0])
+			return true;
+	return false;
+}
+
+/*
+ * The RESULT line's REASON, from what the run knows; the lines above it
+ * (run.c's) say it in full.
+ */
+static void print_result(int rc)
+{
+	const char *token = outcome_token(rc);
+	unsigned int n = R.migrations;
+
+	if (!token) {	/* cannot happen: every return of run() is an outcome */
+		printf("gvmigrate: exit status %d is no outcome of tables/outcomes.def\n", rc);
+		rc = EXIT_HARNESS_ERROR;
+		token = outcome_token(rc);
+	}
+	printf("gvmigrate: RESULT %s %d %u", token, rc, n);
+	switch (rc) {
+	case EXIT_PASS:
+		if (R.save)
+			printf(" state saved to %s", R.save);
+		else
+			printf(" %u migration%s, the guest passed", n, n == 1 ? "" : "s");
+		break;
+	case EXIT_FAIL:
+		if (R.expect_refusal && guest_finished())
+			printf(" not refused: %u migration%s succeeded, the incompatibility /%s/ is gone",
+			       n, n == 1 ? "" : "s", R.expect_refusal);
+		else if (R.expect_refusal)
+			printf(" refused, but the diagnosis does not match /%s/", R.expect_refusal);
+		else
+			printf(" the guest failed after %u migration%s", n, n == 1 ? "" : "s");
+		break;
+	case EXIT_XFAIL:
+		printf(" refused as expected (/%s/)", R.expect_refusal);
+		break;
+	case EXIT_REFUSED:
+		if (R.restore)
+			printf(" the saved state %s was refused", R.restore);
+		else
+			printf(" migration %u refused", n);
+		print_qemu_error("; ");
+		break;
+	case EXIT_TIMEOUT:
+		printf(" no end within %lds", R.timeout_s);
+		break;
+	case EXIT_QEMU_ERROR:
+		if (failed_qemu && WIFSIGNALED(failed_qemu->proc.status)) {
+			char st[64];
+			printf(" %s %s", failed_qemu->name,
+			       proc_status_str(&failed_qemu->proc, st, sizeof(st)));
+		} else {
+			print_qemu_error(" ");
+		}
+		break;
+	case EXIT_SKIP:
+		printf(" %s", skip_why ? skip_why : "the guest skipped");
+		break;
+	case EXIT_HARNESS_ERROR:
+		printf(" %s", harness_why[0] ? harness_why : "gvmigrate could not run (the reason is above)");
+		break;
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = run(argc, argv);
+	print_result(rc);
 	return rc;
 }

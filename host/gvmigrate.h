@@ -8,10 +8,14 @@
 #include "evloop.h"
 #include "migrate_ops.h"
 
-enum {
-	EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_QEMU = 2, EXIT_HARNESS = 3,
-	EXIT_SKIP = 77, EXIT_XFAIL = 78, EXIT_TIMEOUT = 124, EXIT_INTERRUPTED = 130,
-};
+/*
+ * Exit statuses: EXIT_<TOKEN> of tables/outcomes.def (outcomes.h).  The two
+ * short names are the ones run.c uses; they go when run.c says
+ * EXIT_QEMU_ERROR and EXIT_HARNESS_ERROR.
+ */
+#include "outcomes.h"
+#define EXIT_QEMU EXIT_QEMU_ERROR
+#define EXIT_HARNESS EXIT_HARNESS_ERROR
 
 struct run {
 	char **config[2];		/* QEMU command lines: source's, destination's */

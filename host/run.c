@@ -173,7 +173,7 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 	for (char *line = strtok(diag, "\n"); line; line = strtok(NULL, "\n"))
 		printf("gvmigrate: %s\n", line);
 	if (!r->expect_refusal) {
-		rc = EXIT_QEMU;
+		rc = EXIT_REFUSED;
 	} else {
 		/* strtok cut the text into lines: match line by line. */
 		bool match = false;

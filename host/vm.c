@@ -1,5 +1,6 @@
 /* vm.c: see vm.h. */
 #include "vm.h"
+#include "outcomes.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -97,8 +98,9 @@ static void console_line(struct vm *vm, const char *line)
 
 	vm->console_lines++;
 	printf("%s\n", line);
-	if (!strncmp(line, "EXIT: ", 6))
-		snprintf(vm->exit_status, sizeof(vm->exit_status), "%.*s", (int)sizeof(vm->exit_status) - 1, line + 6);
+	if (!strncmp(line, OUTCOME_EXIT_LINE, strlen(OUTCOME_EXIT_LINE)))
+		snprintf(vm->exit_status, sizeof(vm->exit_status), "%.*s", (int)sizeof(vm->exit_status) - 1,
+			 line + strlen(OUTCOME_EXIT_LINE));
 	else if (!strncmp(line, "SUMMARY: ", 9))
 		snprintf(vm->summary, sizeof(vm->summary), "%.*s", (int)sizeof(vm->summary) - 1, line + 9);
 	else if (sscanf(line, PROTO "request seq=%u", &seq) == 1)

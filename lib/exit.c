@@ -1,7 +1,8 @@
 /*
  * exit.c: the end of every payload.  The status line is the contract with
- * arm/run ("EXIT: PASS|FAIL|SKIP"), then PSCI SYSTEM_OFF makes the VMM
- * exit.  No semihosting: it does not exist under KVM.
+ * arm/run ("EXIT: PASS|FAIL|SKIP", tokens of tables/outcomes.def), then
+ * PSCI SYSTEM_OFF makes the VMM exit.  No semihosting: it does not exist
+ * under KVM.
  */
 #include "libcflat.h"
 #include "psci.h"
@@ -16,10 +17,11 @@ void halt(void)
 
 void exit(int status)
 {
-	const char *name = status == EXIT_PASS ? "PASS" : status == EXIT_SKIP ? "SKIP" : "FAIL";
-
-	printf("EXIT: %s\n", name);
+	/* A payload can only pass, skip or fail: anything else is a failure. */
+	if (status != EXIT_PASS && status != EXIT_SKIP)
+		status = EXIT_FAIL;
+	printf(OUTCOME_EXIT_LINE "%s\n", outcome_token(status));
 	psci_system_off();
-	printf("EXIT: PSCI SYSTEM_OFF returned; halting\n");
+	printf(OUTCOME_EXIT_LINE "PSCI SYSTEM_OFF returned; halting\n");
 	halt();
 }

@@ -60,8 +60,12 @@ void report_prefix_pop(void);
 int report_summary(void);	/* prints the summary; returns the exit status */
 void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
 
-/* exit.c: end the payload: status line, then PSCI SYSTEM_OFF. */
-enum exit_status { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_SKIP = 77 };
+/*
+ * exit.c: end the payload: status line, then PSCI SYSTEM_OFF.  A payload
+ * ends with EXIT_PASS, EXIT_FAIL or EXIT_SKIP (tables/outcomes.def); the
+ * others are the harness's.
+ */
+#include "outcomes.h"
 void __noreturn exit(int status);
 void __noreturn halt(void);
 

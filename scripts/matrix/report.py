@@ -125,9 +125,33 @@ def read_lines(path):
         return []
 
 
+_OUTCOMES = None
+
+
+def outcomes():
+    """tables/outcomes.json (make generates it from tables/outcomes.def):
+    the rows, as {token: row}."""
+    global _OUTCOMES
+    if _OUTCOMES is None:
+        path = os.path.join(ROOT, "tables", "outcomes.json")
+        try:
+            with open(path, encoding="utf-8") as f:
+                _OUTCOMES = {o["token"]: o for o in json.load(f)["outcomes"]}
+        except (OSError, ValueError, KeyError) as e:
+            die("%s: %s (generated from tables/outcomes.def: run make)" % (path, e))
+    return _OUTCOMES
+
+
+def status_of(token):
+    """arm/run's exit status for an outcome token."""
+    return outcomes()[token]["status"]
+
+
 def outcome(rc):
-    return {0: "PASS", 1: "FAIL", 77: "SKIP", 78: "XFAIL", 124: "TIMEOUT",
-            130: "INTERRUPTED", None: "DID NOT END"}.get(rc, "ERROR")
+    """The result word (as run_tests.sh prints it) for arm/run's exit status."""
+    if rc is None:
+        return "DID NOT END"
+    return next((o["result"] for o in outcomes().values() if o["status"] == rc), "ERROR")
 
 
 def build_kernel(out, kid):
@@ -274,10 +298,10 @@ def build_cell(out, a, b, notrun):
     cell["ms"] = t["ms"]
     cell["log"] = t["log"]
     rc = t["rc"]
-    if rc == 0:
+    if rc == status_of("PASS"):
         same = next((l for l in lines if "view is unchanged" in l), "")
         cell.update(status="identical", summary=same[len("PASS: "):] if same else t["verdict"])
-    elif rc == 1:
+    elif rc == status_of("FAIL"):
         changes = [m.groups() for m in map(CHANGE.match, lines) if m]
         others = [m.group(1) for m in map(FAILLINE.match, lines)
                   if m and not CHANGE.match(m.group(0))]
@@ -298,7 +322,7 @@ def build_cell(out, a, b, notrun):
             cell["summary"] = "; ".join(others[:3]) or t["verdict"]
         if others:
             cell["failures"] = others
-    elif rc == 2:
+    elif rc == status_of("REFUSED"):
         errs = [l[len("restored: "):] for l in lines if l.startswith("restored: ")]
         gv = [l[len("gvmigrate: "):] for l in lines if l.startswith("gvmigrate: ")
               and "said:" not in l]
@@ -307,9 +331,9 @@ def build_cell(out, a, b, notrun):
         cell["harness"] = gv
         cell["summary"] = errs[-1] if errs else (t["verdict"] or "refused")
         cell["registers"] = stream_diff(a, b)
-    elif rc == 124:
+    elif rc == status_of("TIMEOUT"):
         cell.update(status="timeout", summary=t["verdict"])
-    elif rc == 130:
+    elif rc == status_of("INTERRUPTED"):
         cell.update(status="interrupted", summary=t["verdict"])
     elif rc is None:
         cell.update(status="error", summary="%s went down during the restore: %s"

@@ -7,7 +7,8 @@
 # stray lines are all errors, collected in CFG_ERRORS so that the user sees
 # all of them at once.
 #
-# Needs words.bash and durations.bash.
+# Needs words.bash and durations.bash; CFG_GVMIGRATE names host/gvmigrate,
+# which owns the migration modes.
 
 # The known keys, in one place: a later key is one more line here and, if
 # it needs new checking, one more case in cfg_check_value.  After the type,
@@ -27,7 +28,7 @@ CFG_KEY_SPEC=(
 	"arch              word                                              target architecture: SKIP unless arm64"
 	"timeout           duration                                          timeout(1) duration (default 90s; env TIMEOUT wins)"
 	"qemu              binary      env=QEMU                              QEMU binary (the source's): a path from the repo root or a command; SKIP when absent"
-	"migration         migration   env=MIGRATION                         unix, tcp or netns: migrate the guest (host/gvmigrate)"
+	"migration         migration   env=MIGRATION                         a mode of host/gvmigrate --list-modes (unix, tcp, netns): migrate the guest"
 	"dest_qemu         binary      env=DEST_QEMU needs=migration         destination QEMU, as qemu (default: the source's)"
 	"dest_params       dest_words  env=DEST_PARAMS needs=migration       destination's QEMU options, replacing the source's same ones"
 	"migration_refused regex       env=MIGRATION_REFUSAL needs=migration ERE: must be refused with a matching diagnosis (XFAIL)"
@@ -207,10 +208,12 @@ cfg_check_value() {
 			cfg_error "$ln" "$key must be a timeout(1) duration such as 90s, 2m or 1.5h, got '$val'"
 		;;
 	migration)
-		case $val in
-		unix | tcp | netns) ;;
-		*) cfg_error "$ln" "$key must be unix, tcp or netns, got '$val'" ;;
-		esac
+		if cfg_migration_modes; then
+			[[ " $CFG_MODES " == *" $val "* ]] ||
+				cfg_error "$ln" "$key must be one of: $CFG_MODES (host/gvmigrate --list-modes), got '$val'"
+		else
+			cfg_error "$ln" "$key: $CFG_MODES"
+		fi
 		;;
 	binary)
 		# Whether it exists is decided when the run starts (a SKIP when
@@ -235,6 +238,20 @@ cfg_check_value() {
 		cfg_error "$ln" "internal error: key '$key' has unknown type '$type'"
 		;;
 	esac
+}
+
+# cfg_migration_modes: CFG_MODES = gvmigrate's modes ("unix tcp netns"),
+# asked once per run and only when a test migrates; false with CFG_MODES
+# saying why when gvmigrate cannot tell.
+CFG_MODES='' CFG_MODES_OK=''
+cfg_migration_modes() {
+	[ -z "$CFG_MODES_OK" ] || return "$CFG_MODES_OK"
+	local gv=${CFG_GVMIGRATE:-host/gvmigrate}
+	CFG_MODES_OK=1 CFG_MODES="cannot list the modes: $gv not built (run make)"
+	[ -x "$gv" ] || return 1
+	CFG_MODES=$("$gv" --list-modes) || { CFG_MODES="'$gv --list-modes' failed"; return 1; }
+	CFG_MODES=${CFG_MODES//$'\n'/ }
+	CFG_MODES_OK=0
 }
 
 # cfg_end_section I: checks that need the whole section.

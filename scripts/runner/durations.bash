@@ -1,5 +1,7 @@
 # scripts/runner/durations.bash: timeout(1) durations and elapsed times, in
-# bash arithmetic so that timing each test costs no fork.
+# bash arithmetic so that timing each test costs no fork.  The one parser
+# of TIMEOUT: run_tests.sh and arm/run (which gives gvmigrate its whole
+# seconds) both source it, so a value one accepts the other does too.
 
 # duration_valid STR: true when STR is a duration timeout(1) accepts and that
 # we can reason about: a number (integer or decimal) with an optional unit

@@ -56,9 +56,10 @@ junit_write() {
 	for i in "$@"; do
 		n=$((n + 1))
 		case ${R_STATUS[i]} in
-		FAIL | TIMEOUT) nfail=$((nfail + 1)) ;;
 		ERROR) nerr=$((nerr + 1)) ;;
 		SKIP | XFAIL) nskip=$((nskip + 1)) ;;
+		# FAIL, TIMEOUT, REFUSED: any result of an outcome that fails.
+		*) ! verdict_failed "$i" || nfail=$((nfail + 1)) ;;
 		esac
 	done
 	fmt_secs "$us" 3
@@ -85,11 +86,10 @@ junit_write() {
 		out+=("    <testcase classname=\"guestview\" name=\"$REPLY\" time=\"$t\">")
 		xml_escape "${R_DETAIL[i]}"
 		case ${R_STATUS[i]} in
-		FAIL | TIMEOUT) tag=failure ;;
 		ERROR) tag=error ;;
 		SKIP) tag='' out+=("      <skipped message=\"$REPLY\"/>") ;;
 		XFAIL) tag='' out+=("      <skipped message=\"XFAIL: $REPLY\"/>") ;;
-		*) tag='' ;;
+		*) tag='' && ! verdict_failed "$i" || tag=failure ;;
 		esac
 		if [ -n "$tag" ]; then
 			t="      <$tag type=\"${R_STATUS[i]}\" message=\"$REPLY\">"

@@ -1,6 +1,9 @@
 # scripts/runner/shellquote.bash: render a command line so that it can be
 # pasted back into a shell, for the first line of every logs/<test>.log
-# (a maintainer reproduces a failure by copying that line).
+# (run_tests.sh) and the QEMU or gvmigrate command line arm/run prints
+# first (a maintainer reproduces a failure by copying that line).  Builtins
+# only, no subshell: arm/run runs once per test, and a fork costs more than
+# QEMU's start.
 
 # shell_quote WORD...: REPLY = the words, quoted only where needed.  The
 # leading NAME=VALUE words are the command's environment: there only the

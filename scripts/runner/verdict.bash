@@ -1,16 +1,15 @@
 # scripts/runner/verdict.bash: turn what arm/run left behind (its exit status
 # and the tail of its output) into one result per test.
 #
-# arm/run's exit status decides the result; its last stderr line
-# ("arm/run: ...") and the payload's "EXIT: PASS|FAIL|SKIP summary" console
-# line (and its "SUMMARY: ..." line) only supply the words shown in
-# parentheses.  Exit statuses:
-#   0 PASS, 1 FAIL, 77 SKIP, 78 XFAIL (a known incompatibility showed up as
-#   predicted: the migration was refused with the expected diagnosis; not a
-#   failure), 124 TIMEOUT, 2 QEMU error (ERROR: counted as a failure, never
-#   a skip), 3 harness error (ERROR, and the run stops), anything else ERROR.
+# arm/run's exit status decides the outcome (tables/outcomes.bash, from
+# tables/outcomes.def: status -> token -> the result word shown); its last
+# stderr line ("arm/run: TOKEN ...", which must name the same token) and the
+# payload's "EXIT: PASS|FAIL|SKIP summary" console line (and its
+# "SUMMARY: ..." line) only supply the words shown in parentheses.  A
+# status that is no outcome is an ERROR.  Needs tables/outcomes.bash.
 
-# Results, by test index: R_STATUS (PASS FAIL SKIP XFAIL TIMEOUT ERROR), R_DETAIL
+# Results, by test index: R_STATUS (a result word of the table: PASS FAIL
+# SKIP XFAIL REFUSED TIMEOUT ERROR), R_DETAIL
 # (the words in parentheses), R_VERDICT (arm/run's verdict line, without
 # "arm/run: "), R_RC (exit status), R_US (elapsed microseconds).
 R_STATUS=() R_DETAIL=() R_VERDICT=() R_RC=() R_US=()
@@ -18,7 +17,7 @@ R_STATUS=() R_DETAIL=() R_VERDICT=() R_RC=() R_US=()
 # verdict_classify I RC US LOG BACKSTOP_SECONDS
 verdict_classify() {
 	local i=$1 rc=$2 us=$3 log=$4 backstop=$5
-	local verdict='' exitline='' summary='' skipline='' line n status detail secs
+	local verdict='' exitline='' summary='' skipline='' line n status detail secs tok vtok
 	log_tail "$log" 100
 	local -a tail=("${LOG_TAIL[@]}")
 	# The verdict is arm/run's last line, EXIT: the payload's last console
@@ -33,11 +32,20 @@ verdict_classify() {
 	done
 	fmt_secs "$us" 2
 	secs=${REPLY}s
-	case $rc in
-	0 | 1 | 77)
-		status=PASS
-		[ "$rc" = 1 ] && status=FAIL
-		[ "$rc" = 77 ] && status=SKIP
+	tok=${OUTCOME_BY_STATUS[$rc]:-}
+	vtok=${verdict%%[ :]*}
+	# arm/run interrupted from outside (run_tests.sh's own interruption is
+	# not classified): the test did not complete, and nothing said why.
+	[ "$tok" != INTERRUPTED ] || tok=''
+	# 124 may be run_tests.sh's own timeout(1) (jobs.bash), whatever arm/run said last.
+	if [ -n "$tok" ] && [ "$tok" != TIMEOUT ] && [ -n "$verdict" ] && [ "$vtok" != "$tok" ]; then
+		status=ERROR detail="arm/run exited with status $rc ($tok) but its verdict says: $verdict"
+		tok=-
+	fi
+	case $tok in
+	-) ;;
+	PASS | FAIL | SKIP)
+		status=${OUTCOME_RESULT[$tok]}
 		# Prefer the payload's own words ("EXIT: FAIL summary"; for a skip,
 		# its last "SKIP: reason" check line; its SUMMARY: line), then
 		# arm/run's ("FAIL: words" or "FAIL (words)").
@@ -53,31 +61,34 @@ verdict_classify() {
 		if [ "$status" = SKIP ]; then detail=${detail:-no reason given}
 		else detail+=${detail:+, }$secs; fi
 		;;
-	78)
-		status=XFAIL
+	XFAIL)
+		status=${OUTCOME_RESULT[$tok]}
 		verdict_xfail_reason "$i" "$verdict"
 		detail=$REPLY
 		;;
-	124)
-		status=TIMEOUT
+	TIMEOUT)
+		status=${OUTCOME_RESULT[$tok]}
 		if [[ $verdict == TIMEOUT* ]]; then detail=${verdict#TIMEOUT }
 		else detail="arm/run did not stop by itself; run_tests.sh killed it after ${backstop}s"; fi
 		;;
-	137)
-		if [ "$backstop" -gt 0 ] && [ "$us" -ge $((backstop * 1000000)) ]; then
-			status=TIMEOUT detail="arm/run ignored SIGTERM; run_tests.sh killed it after ${backstop}s"
-		else
-			status=ERROR detail="arm/run was killed (SIGKILL) after $secs"
-		fi
+	REFUSED)
+		status=${OUTCOME_RESULT[$tok]} detail=${verdict#REFUSED: }
+		detail=${detail:-refused (arm/run exit status $rc)}
+		;;
+	?*)
+		# The errors share one result word: the verdict, token first, says which.
+		status=${OUTCOME_RESULT[$tok]} detail=${verdict:-$tok (arm/run exit status $rc, no verdict line)}
 		;;
 	*)
-		status=ERROR
-		if [ -n "$verdict" ]; then detail=$verdict
-		else detail="arm/run exited with status $rc and no verdict line"; fi
-		case $rc in
-		2 | 3) ;;
-		*) [ -n "$verdict" ] && detail+=" (exit status $rc)" ;;
-		esac
+		if [ "$rc" = 137 ] && [ "$backstop" -gt 0 ] && [ "$us" -ge $((backstop * 1000000)) ]; then
+			status=TIMEOUT detail="arm/run ignored SIGTERM; run_tests.sh killed it after ${backstop}s"
+		elif [ "$rc" = 137 ]; then
+			status=ERROR detail="arm/run was killed (SIGKILL) after $secs"
+		else
+			status=ERROR
+			if [ -n "$verdict" ]; then detail="$verdict (exit status $rc)"
+			else detail="arm/run exited with status $rc and no verdict line"; fi
+		fi
 		;;
 	esac
 	# shellcheck disable=SC2034 # R_* are read by run_tests.sh, tap.bash, junit.bash
@@ -105,7 +116,7 @@ verdict_xfail_reason() {
 	fi
 	REPLY=${2#XFAIL}
 	REPLY=${REPLY#: }
-	REPLY=${REPLY:-refused as expected (arm/run exit status 78)}
+	REPLY=${REPLY:-refused as expected (arm/run exit status $EXIT_XFAIL)}
 }
 
 # verdict_condense SUMMARY: REPLY = SUMMARY without its "0 something" items
@@ -125,8 +136,12 @@ verdict_condense() {
 	REPLY=$out
 }
 
-# verdict_failed I: true when test I counts as a failure.
+# verdict_failed I: true when test I counts as a failure: its result word
+# is that of an outcome that fails (tables/outcomes.def).
 verdict_failed() {
-	case ${R_STATUS[$1]} in FAIL | TIMEOUT | ERROR) return 0 ;; esac
+	local t
+	for t in "${OUTCOME_TOKENS[@]}"; do
+		[ "${OUTCOME_RESULT[$t]}" != "${R_STATUS[$1]}" ] || [ "${OUTCOME_FAILS[$t]}" != 1 ] || return 0
+	done
 	return 1
 }

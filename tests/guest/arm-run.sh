@@ -13,7 +13,7 @@ t_nogrep "only the given -cpu" 'cortex-a57' "$T_OUT"
 t_grep "verdict line last" '^arm/run: PASS \(8 tests' "$(tail -n 1 "$T_OUT" > "$tmp/last"; echo "$tmp/last")"
 
 t_status "an invalid QEMU option is a QEMU error (2), not a skip" 2 arm/run arm/selftest.flat -no-such-option
-t_grep "the QEMU error is stated" "^arm/run: QEMU error: .*-no-such-option: invalid option" "$T_OUT"
+t_grep "the QEMU error is stated" "^arm/run: QEMU_ERROR: .*-no-such-option: invalid option" "$T_OUT"
 t_status "a missing QEMU binary is a harness error (3)" 3 env QEMU=/nonexistent/qemu arm/run arm/selftest.flat
 t_grep "names the binary" "QEMU binary '/nonexistent/qemu' not found" "$T_OUT"
 t_status "a missing payload is a harness error (3)" 3 arm/run arm/nosuch.flat
@@ -30,7 +30,7 @@ t_grep "timeout stated" '^arm/run: TIMEOUT after 1$' "$T_OUT"
 printf 'movz w0, #0x0008\nmovk w0, #0x8400, lsl #16\nhvc #0\n' > "$tmp/off.s"
 "${CROSS_PREFIX}as" -o "$tmp/off.o" "$tmp/off.s" && "${CROSS_PREFIX}objcopy" -O binary "$tmp/off.o" "$tmp/off.bin"
 t_status "QEMU exiting without a status line is an error (2)" 2 arm/run "$tmp/off.bin"
-t_grep "stated" "^arm/run: QEMU error: QEMU exited without the payload's status line" "$T_OUT"
+t_grep "stated" "^arm/run: QEMU_ERROR: QEMU exited without the payload's status line" "$T_OUT"
 
 # Signals: arm/run must take QEMU down with it.  Python starts it with
 # SIGINT at its default (a background job of a script would ignore it).

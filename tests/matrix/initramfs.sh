@@ -48,7 +48,8 @@ has() { grep -qx -- "$1" <<<"$list"; }
 for f in init bin/bash bin/busybox bin/timeout bin/sh usr/bin/qemu-system-aarch64 lib/ld-linux-aarch64.so.1 \
 	lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1 gv/arm/run gv/arm/selftest.flat \
 	gv/arm/idregs.flat gv/arm/probes.flat gv/arm/migrate.flat gv/host/gvmigrate gv/host/gvstream gv/host/gvfp \
-	gv/scripts/runner/words.bash dev proc sys tmp shared; do
+	gv/scripts/runner/words.bash gv/scripts/runner/durations.bash gv/scripts/runner/shellquote.bash \
+	gv/tables/outcomes.bash dev proc sys tmp shared; do
 	t_check "in the archive: $f" has "$f"
 done
 t_eq "exactly the libraries needed" "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1" \

@@ -129,7 +129,7 @@ bad_cfg "no tests" "^bad\.cfg: no tests defined" <<'EOF2'
 EOF2
 
 # The migration keys (scripts/runner/cfg.bash, CFG_KEY_SPEC).
-bad_cfg "bad migration" "^bad\.cfg:3: migration must be unix, tcp or netns, got 'udp'$" <<'EOF2'
+bad_cfg "bad migration" "^bad\.cfg:3: migration must be one of: unix tcp netns \(host/gvmigrate --list-modes\), got 'udp'$" <<'EOF2'
 [a]
 file = pass.flat
 migration = udp

@@ -33,7 +33,7 @@ verdict() { echo "arm/run: $2" >&2; exit "$1"; }
 fake_qemu() {
 	(exec -a "fake-qemu $payload" sleep "$1") &
 	qemu=$!
-	trap 'kill $qemu 2>/dev/null; wait $qemu; verdict 130 interrupted' TERM
+	trap 'kill $qemu 2>/dev/null; wait $qemu; verdict 130 INTERRUPTED' TERM
 	wait $qemu
 }
 . "$payload"
@@ -45,8 +45,8 @@ EOF
 		rt_payload fail 'echo "SUMMARY: 14 tests, 2 unexpected failures, 1 skipped"; echo "EXIT: FAIL"; verdict 1 "FAIL (14 tests, 2 unexpected failures, 1 skipped)"'
 		rt_payload skip 'echo "EXIT: SKIP no GICv2 on this host"; verdict 77 "SKIP"'
 		rt_payload timeout 'verdict 124 "TIMEOUT after $TIMEOUT"'
-		rt_payload qemuerr 'echo "qemu-system-aarch64: -foo: invalid option" >&2; verdict 2 "QEMU error: qemu-system-aarch64: -foo: invalid option"'
-		rt_payload harness "verdict 3 \"harness error: QEMU binary 'nope' not found\""
+		rt_payload qemuerr 'echo "qemu-system-aarch64: -foo: invalid option" >&2; verdict 2 "QEMU_ERROR: qemu-system-aarch64: -foo: invalid option"'
+		rt_payload harness "verdict 3 \"HARNESS_ERROR: QEMU binary 'nope' not found\""
 		rt_payload hang 'echo "EXIT: PASS"; fake_qemu 1000'
 		rt_payload slow 'fake_qemu 0.5; echo "EXIT: PASS"; verdict 0 PASS'
 		# A known incompatibility, refused as expected: what arm/run and

@@ -37,7 +37,7 @@ t_grep "junit: counts (tests failures errors skipped)" "^suite 7 3 1 2$" "$RT/js
 t_eq "junit: one testcase per test, in order" "p f s to e g k" "$(awk '$1 == "case" { printf "%s%s", sep, $2; sep = " " }' "$RT/js")"
 t_grep "junit: failure message" "^case f failure:14 tests, 2 unexpected failures, 1 skipped, [0-9.]+s \|" "$RT/js"
 t_grep "junit: timeout is a failure" "^case to failure:after 90s " "$RT/js"
-t_grep "junit: QEMU error is an error" "^case e error:QEMU error: qemu-system-aarch64: -foo: invalid option " "$RT/js"
+t_grep "junit: QEMU error is an error" "^case e error:QEMU_ERROR: qemu-system-aarch64: -foo: invalid option " "$RT/js"
 t_grep "junit: skip reason" "^case s skipped:no GICv2 on this host " "$RT/js"
 t_grep "junit: runner skip" "^case k skipped:needs accel kvm, running with tcg " "$RT/js"
 t_grep "junit: system-out has the log's end" "^case f .*EXIT: FAIL.*arm/run: FAIL" "$RT/js"

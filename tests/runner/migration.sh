@@ -11,9 +11,12 @@
 . "$(dirname "$0")/helpers.bash"
 rt_setup
 REPO=$RT/repo
-mkdir -p "$REPO/scripts"
+mkdir -p "$REPO/scripts" "$REPO/tables" "$REPO/host"
 cp "$T_ROOT/run_tests.sh" "$REPO/"
 cp -r "$T_ROOT/scripts/runner" "$REPO/scripts/"
+# What make generates, and gvmigrate, which names the migration modes.
+cp "$T_ROOT/tables/outcomes.bash" "$REPO/tables/"
+ln -s "$T_ROOT/host/gvmigrate" "$REPO/host/gvmigrate"
 RUNNER=$REPO/run_tests.sh
 fake_bin() { mkdir -p "${1%/*}"; printf '#!/bin/sh\nexit 0\n' >"$1"; chmod 755 "$1"; }
 fake_bin "$REPO/deps/qemu10/usr/bin/qemu-system-aarch64"

@@ -39,7 +39,7 @@ t_grep "timeout: summary says failed and why" '^SUMMARY: 1 test, 0 passed, 1 fai
 
 one qemuerr
 t_eq "QEMU error (arm/run exit 2): a failure, exit 1" 1 "$RT_RC"
-t_grep "QEMU error: ERROR with the arm/run verdict" "^ERROR t \(QEMU error: qemu-system-aarch64: -foo: invalid option\)$" "$RT/out"
+t_grep "QEMU error: ERROR with the arm/run verdict" "^ERROR t \(QEMU_ERROR: qemu-system-aarch64: -foo: invalid option\)$" "$RT/out"
 t_nogrep "QEMU error: not a SKIP" "^SKIP" "$RT/out"
 
 # A harness error (arm/run exit 3: QEMU binary missing) stops the run.
@@ -51,7 +51,7 @@ file = pass.flat
 EOF2
 rt_run
 t_eq "harness error: exit 3" 3 "$RT_RC"
-t_grep "harness error: ERROR line names the problem" "^ERROR a \(harness error: QEMU binary 'nope' not found\)$" "$RT/out"
+t_grep "harness error: ERROR line names the problem" "^ERROR a \(HARNESS_ERROR: QEMU binary 'nope' not found\)$" "$RT/out"
 t_grep "harness error: says the run stopped" "run_tests.sh: stopped: arm/run reported a harness error in a" "$RT/err"
 t_eq "harness error: later tests not started" 1 "$(rt_calls)"
 t_grep "harness error: summary counts the rest as not run" "^SUMMARY: 1 test, 0 passed, 1 failed \(1 error\), 0 skipped, 1 not run" "$RT/out"

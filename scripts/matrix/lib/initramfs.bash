@@ -5,7 +5,8 @@
 #   common   (not compressed) busybox-static, bash, GNU timeout, Debian's arm64 QEMU 7.2
 #            (qemu-system-arm) and the shared libraries these need, found
 #            by following DT_NEEDED (aarch64-linux-gnu-readelf); the
-#            payloads (arm/*.flat), arm/run, scripts/runner/words.bash, the
+#            payloads (arm/*.flat), arm/run and what it sources (the outcome
+#            table tables/outcomes.bash, scripts/runner/*.bash), the
 #            host tools built for aarch64 (host/cross.mk) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
 #            a checksum of everything that goes in.
@@ -96,7 +97,8 @@ mx_lib_closure() {
 
 # The files of the guest suite that go into /gv.
 mx_gv_files() {
-	printf '%s\n' arm/run scripts/runner/words.bash arm/selftest.flat arm/idregs.flat \
+	printf '%s\n' arm/run tables/outcomes.bash scripts/runner/words.bash scripts/runner/durations.bash \
+		scripts/runner/shellquote.bash arm/selftest.flat arm/idregs.flat \
 		arm/probes.flat arm/migrate.flat host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp
 }
 
@@ -117,7 +119,7 @@ mx_common_initramfs() {
 	mx_say "building the hosts' initramfs (user space, QEMU 7.2, payloads, tools)"
 	stage=$MX_TMP/common
 	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,sbin,usr/bin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,shared,gv/arm,gv/host,gv/scripts/runner} || return 1
+	mkdir -p "$stage"/{bin,sbin,usr/bin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,shared,gv/arm,gv/host,gv/tables,gv/scripts/runner} || return 1
 	cp "$MX_USERLAND/bin/busybox" "$MX_USERLAND/bin/bash" "$MX_USERLAND/usr/bin/timeout" "$stage/bin/" &&
 		cp "$MX_USERLAND/usr/bin/qemu-system-aarch64" "$stage/usr/bin/" || mx_die 3 "cannot copy the user space into $stage"
 	ln -s bash "$stage/bin/sh"
