@@ -175,26 +175,6 @@ static void cleanup(void)
 		remove_tree(R.dir);	/* only our own sockets and streams are in there */
 }
 
-/*
- * run.c reports every failed migration as refused, also when a QEMU died
- * (a signal other than our SIGTERM: a crash, the OOM killer) or ended
- * before its monitor was up (a bad option): that is a QEMU error, the run
- * asked nothing that QEMU could answer.  Returns that QEMU, or NULL.
- */
-static struct vm *failed_qemu;
-static struct vm *qemu_that_failed(void)
-{
-	for (int i = 0; i < 3; i++) {
-		struct vm *vm = &R.vm[i];
-		if (vm->proc.pid <= 0 || (!vm->proc.exited && !proc_poll_exit(&vm->proc)))
-			continue;
-		if ((WIFSIGNALED(vm->proc.status) && WTERMSIG(vm->proc.status) != SIGTERM) ||
-		    !vm->qmp.capable)
-			return vm;
-	}
-	return NULL;
-}
-
 /* The run; returns its exit status (an EXIT_ of outcomes.h). */
 static int run(int argc, char **argv)
 {
@@ -233,8 +213,6 @@ static int run(int argc, char **argv)
 		return EXIT_SKIP;
 	}
 	rc = run_migrations(&R);
-	if (rc == EXIT_REFUSED && (failed_qemu = qemu_that_failed()))
-		rc = EXIT_QEMU_ERROR;
 	cleanup();
 	return rc;
 }
@@ -303,13 +281,10 @@ static void print_result(int rc)
 		printf(" no end within %lds", R.timeout_s);
 		break;
 	case EXIT_QEMU_ERROR:
-		if (failed_qemu && WIFSIGNALED(failed_qemu->proc.status)) {
-			char st[64];
-			printf(" %s %s", failed_qemu->name,
-			       proc_status_str(&failed_qemu->proc, st, sizeof(st)));
-		} else {
+		if (R.why[0])
+			printf(" %s", R.why);
+		else
 			print_qemu_error(" ");
-		}
 		break;
 	case EXIT_SKIP:
 		printf(" %s", skip_why ? skip_why : "the guest skipped");

@@ -17,6 +17,9 @@
 #define EXIT_QEMU EXIT_QEMU_ERROR
 #define EXIT_HARNESS EXIT_HARNESS_ERROR
 
+/* Longest reason on the RESULT line (struct run's why). */
+#define RUN_WHY_MAX 256
+
 struct run {
 	char **config[2];		/* QEMU command lines: source's, destination's */
 	const char *mode;		/* "unix" or "tcp" */
@@ -34,6 +37,8 @@ struct run {
 	char addr[2][24];		/* its address */
 	bool ns_made[2], link_made;
 	unsigned int migrations;
+	/* The outcome's reason, for the RESULT line: set by the code that decides it. */
+	char why[RUN_WHY_MAX];
 };
 
 int run_migrations(struct run *r);

@@ -146,13 +146,18 @@ static void said(FILE *f, const char *prefix, const struct vm *vm)
 	}
 }
 
-/* A QEMU died during the migration: what each said, no register diagnosis. */
-static int died(struct run *r, struct vm *src, struct vm *dst, const char *err)
+/*
+ * A QEMU ended the migration (killed by a signal, or a destination that
+ * never got ready to receive): a QEMU error, not a refusal, so no register
+ * diagnosis.  What each QEMU said comes after.
+ */
+static int qemu_ended(struct run *r, struct vm *src, struct vm *dst, const char *what)
 {
-	printf("gvmigrate: migration %u ended: %s\n", r->migrations, err);
+	printf("gvmigrate: migration %u ended: %s\n", r->migrations, what);
 	said(stdout, "gvmigrate: ", src);
 	said(stdout, "gvmigrate: ", dst);
-	return EXIT_QEMU;
+	snprintf(r->why, sizeof(r->why), "%.*s", (int)sizeof(r->why) - 1, what);
+	return EXIT_QEMU_ERROR;
 }
 
 /* A refused migration: what QEMU said, the registers behind it, and the verdict. */
@@ -296,14 +301,18 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 
 	if ((rc = prepare(r, cur)))
 		return rc;
-	if ((rc = ready_destination(r, next, 1 - cur_cfg)))
-		return rc == EXIT_INTERRUPTED ? rc :
-		       refused(r, cur, next, cur_cfg, "the destination did not get ready to receive");
+	if ((rc = ready_destination(r, next, 1 - cur_cfg))) {
+		char what[RUN_WHY_MAX];
+
+		snprintf(what, sizeof(what), "%s did not get ready to receive%s%.160s", next->name,
+			 next->first_error[0] ? ": " : "", next->first_error);
+		return rc == EXIT_INTERRUPTED ? rc : qemu_ended(r, cur, next, what);
+	}
 	rc = migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
 		return wait_failed(r, WAIT_TIMEOUT, "during the migration");
 	if (rc == MIGRATE_DIED)
-		return died(r, cur, next, err);
+		return qemu_ended(r, cur, next, err);
 	if (rc)
 		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
 		       refused(r, cur, next, cur_cfg, err);
