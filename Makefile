@@ -97,7 +97,7 @@ arm/%.flat: arm/%.elf
 
 .PRECIOUS: arm/%.elf arm/%.o arm/%.aux.o
 
-.PHONY: all deps run check bench clean distclean
+.PHONY: all deps run check quick-check bench clean distclean
 deps:
 	@scripts/setup-deps.sh >/dev/null
 
@@ -107,6 +107,11 @@ run: deps all
 # The sanitizer build of gvfp is what tests/host prefers.
 check: deps all host/gvfp-asan cross-tools
 	tests/run.sh $(CHECK_AREAS)
+
+# The same tests less the slow ones (tests/run.sh --quick): no kernel
+# matrix, no fuzzing, no real fetch.  For the edit-build-test loop.
+quick-check: deps all host/gvfp-asan
+	tests/run.sh --quick $(CHECK_AREAS)
 
 bench: deps all
 	scripts/bench-runner.sh

@@ -265,33 +265,25 @@ static enum reg_kind aarch32(uint64_t id, char *buf)
 	return ro ? REGK_RO : REGK_STATE;
 }
 
+/* Through the name: the id's encoding is decoded in one place, regname(). */
 int regname_idreg(uint64_t id, bool *aarch32)
 {
-	unsigned int op0, op1, crn, crm, op2;
+	char name[REGNAME_MAX], el1[REGNAME_MAX];
+	const char *open, *close;
 
 	*aarch32 = false;
-	if ((id & ARCH_MASK) == ARCH_ARM64 && !(id & 0x000ffffff0000000ULL) &&
-	    ((id >> CLASS_SHIFT) & CLASS_MASK) == CLASS_SYSREG) {
-		op0 = (id >> 14) & 3, op1 = (id >> 11) & 7, crn = (id >> 7) & 15;
-		crm = (id >> 3) & 15, op2 = id & 7;
-	} else if ((id & ARCH_MASK) == ARCH_ARM && ((id >> SIZE_SHIFT) & 0xf) == SIZE_U32 &&
-		   !(id & 0x000fffffd0000000ULL) && ((id >> CLASS_SHIFT) & CLASS_MASK) == 15 &&
-		   ((id >> 11) & 15) == 0 && ((id >> 3) & 7) == 0) {
-		/* cp15 c0, opc1 0, CRm 1..3: the AArch32 ID registers (aarch32_name). */
-		op0 = 3, op1 = 0, crn = 0, crm = (id >> 7) & 15, op2 = id & 7;
-		if (crm < 1 || crm > 3)
-			return -1;
-		*aarch32 = true;
-	} else {
+	if (regname(id, name) != REGK_ID)
 		return -1;
-	}
-	for (int i = 0; i < NR_IDREGS; i++) {
-		const struct idreg_desc *r = &idregs[i];
-
-		if (r->op0 == op0 && r->op1 == op1 && r->crn == crn && r->crm == crm && r->op2 == op2)
-			return i;
-	}
-	return -1;
+	if ((id & ARCH_MASK) == ARCH_ARM64)
+		return idreg_by_name(name);
+	/* "cp15:c0,0,c1,2(ID_DFR0)": the AArch32 view of ID_DFR0_EL1 (aarch32_name). */
+	open = strchr(name, '(');
+	close = open ? strchr(open, ')') : NULL;
+	if (!open || !close || close - open - 1 <= 0)
+		return -1;
+	snprintf(el1, sizeof(el1), "%.*s_EL1", (int)(close - open - 1), open + 1);
+	*aarch32 = idreg_by_name(el1) >= 0;
+	return idreg_by_name(el1);
 }
 
 enum reg_kind regname(uint64_t id, char *buf)

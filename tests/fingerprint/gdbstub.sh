@@ -1,4 +1,5 @@
 #!/bin/bash
+# quick-check: skip (QEMU with the gdbstub per CPU model)
 # The fingerprint against an independent source: QEMU's gdbstub.  For
 # -cpu cortex-a57 and -cpu max (TCG), the payload is started paused (-S)
 # with the gdbstub on a unix socket; tests/fingerprint/gdbreg.py reads every

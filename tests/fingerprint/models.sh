@@ -1,4 +1,5 @@
 #!/bin/bash
+# quick-check: skip (many CPU models)
 # Fingerprints of different CPU models through host/gvfp: cortex-a57 against
 # cortex-a72 and against max (QEMU TCG), diffed in text and JSON, with the
 # expected decoded differences taken from the Arm ARM and the cores' TRMs,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# quick-check: skip (libFuzzer for FUZZ_SECONDS)
 # tests/host/fuzz.sh: builds host/fuzz-fingerprint (libFuzzer, ASan, UBSan)
 # and runs it for FUZZ_SECONDS (default 60) over the parser, the console-log
 # extraction and the diff of two fingerprints (see host/fuzz_fingerprint.c),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# quick-check: skip (boots Debian kernels in emulated hosts, minutes)
 # The kernel matrix end to end, for real: Debian's arm64 6.1 and 6.12 booted
 # in QEMU TCG with EL2, the guest suite under KVM inside each, their KVM
 # register lists, and the four migrations between them; then a kernel that

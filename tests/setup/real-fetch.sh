@@ -1,4 +1,5 @@
 #!/bin/bash
+# quick-check: skip (fetches from the real mirror)
 # tests/setup/real-fetch.sh: fetches Debian's real arm64 libfdt-dev from this
 # machine's own mirror into a scratch deps directory, as `make` does, and
 # checks that it is an aarch64 libfdt that the cross compiler can use, that
