@@ -121,6 +121,8 @@ static int parse_args(int argc, char **argv)
 static void cleanup(void)
 {
 	stop_all(&R);
+	if (R.state.path)
+		state_out_abort(&R.state);	/* an unfinished save: no file */
 	netns_down(&R);
 	if (R.dir[0])
 		remove_tree(R.dir);	/* only our own sockets and streams are in there */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "evloop.h"
 #include "migrate_ops.h"
+#include "statefile.h"
 
 enum {
 	EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_QEMU = 2, EXIT_HARNESS = 3,
@@ -18,6 +19,7 @@ struct run {
 	const char *mode;		/* "unix" or "tcp" */
 	bool netns;
 	const char *save, *restore;
+	struct state_out state;		/* --save: the file being written */
 	long timeout_s;
 	const char *expect_refusal;
 	regex_t refusal_re;
