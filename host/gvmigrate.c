@@ -144,11 +144,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gvmigrate: TMPDIR %s is too long for unix socket paths (64 bytes at most)\n", tmp);
 		return EXIT_HARNESS;
 	}
-	snprintf(R.dir, sizeof(R.dir), "%s/gvmigrate.XXXXXX", tmp);
-	if (!mkdtemp(R.dir)) {
-		fprintf(stderr, "gvmigrate: cannot make a private directory in %s: %s\n", tmp,
-			strerror(errno));
-		R.dir[0] = '\0';
+	if (rundir_make(&R, tmp)) {
+		cleanup();
 		return EXIT_HARNESS;
 	}
 	if (evloop_init(&R.ev)) {
@@ -158,10 +155,9 @@ int main(int argc, char **argv)
 	}
 	R.deadline = now_ms() + (uint64_t)R.timeout_s * 1000;
 	/* Without the rights to make namespaces the mode cannot run here: a skip. */
-	if (R.netns && netns_up(&R)) {
-		printf("gvmigrate: SKIP: cannot make network namespaces here\n");
+	if (R.netns && (rc = netns_up(&R))) {
 		cleanup();
-		return EXIT_SKIP;
+		return rc;
 	}
 	rc = run_migrations(&R);
 	cleanup();
