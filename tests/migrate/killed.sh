@@ -32,6 +32,10 @@ kill_run() {
 		t_fail "$mode: the run did not get its $want QEMU(s) up"; sed 's/^/#   /' "$KILL_TMP.out"
 		wait; return
 	fi
+	# A run starting meanwhile in the same TMPDIR leaves the live run's directory alone.
+	live=$(ls -A "$KILL_TMP")
+	TMPDIR=$KILL_TMP host/gvmigrate --timeout 5 -- /bin/false >/dev/null 2>&1
+	t_eq "$mode: another run started meanwhile kept the live run's directory" "$live" "$(ls -A "$KILL_TMP")"
 	kill -KILL "$pid"
 	for ((i = 0; i < 50; i++)); do
 		[ -z "$(qemu_pids "$marker")" ] && break
