@@ -80,8 +80,8 @@ int state_out_open(struct state_out *s, const char *path, char *err, size_t errs
 		return -1;
 	/* Unnamed until it is complete: a killed run leaves nothing. */
 	s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (s->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-		/* No O_TMPFILE on this file system: a new name of our own. */
+	if (s->fd < 0) {
+		/* No O_TMPFILE on this file system (9p has none): a new name of our own. */
 		if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.%s.gvmigrate-XXXXXX", dir, base) >=
 		    sizeof(s->tmp)) {
 			snprintf(err, errsize, "the path is too long");
