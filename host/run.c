@@ -4,6 +4,7 @@
  * failure is reported with the QEMU it concerns and the phase it was in.
  */
 #include "gvmigrate.h"
+#include "migtls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -85,10 +86,15 @@ static int prepare(struct run *r, struct vm *vm)
 	/* Saving to or restoring from a file: no return path on a file. */
 	bool return_path = !r->save && !r->restore;
 
-	if (vm_qmp_ready(vm))
-		return 0;
-	if (qmp_handshake(&r->ev, vm, r->deadline) ||
-	    migration_caps(&r->ev, vm, return_path, r->deadline))
+	if (!vm_qmp_ready(vm) && (qmp_handshake(&r->ev, vm, r->deadline) ||
+	    migration_caps(&r->ev, vm, return_path, r->deadline)))
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	/*
+	 * TCP: only a QEMU of this run may feed a destination (migtls.h).  A
+	 * destination that resumed is the next source: the client then.
+	 */
+	if (!strcmp(r->mode, "tcp") && return_path &&
+	    migtls_role(&r->ev, vm, r->dir, vm->incoming && !vm->resumed, r->deadline))
 		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
 	return 0;
 }
