@@ -27,7 +27,7 @@ for qemu in "${qemus[@]}"; do
 		env TMPDIR="$dir" QEMU="$qemu" MIGRATION=tcp python3 tests/migrate/foreign_client.py \
 		"$state.stream" "$marker" "${guest[@]}" -append 'count=2 rate_ms=1500'
 	t_eq "QEMU $v: nothing left in TMPDIR" "" "$(ls -A "$dir")"
-	t_grep "QEMU $v: the foreign client did connect first" '^foreign: connected first to port [0-9]+ and sent [0-9]+ bytes' "$T_OUT"
+	t_grep "QEMU $v: the foreign client did connect first" '^foreign: connected first to port [0-9]+' "$T_OUT"
 	t_grep "QEMU $v: the destination refused it, said in the run's output" \
 		'^destination 2: qemu-system-aarch64: TLS handshake failed' "$T_OUT"
 	t_grep "QEMU $v: migration 2 went to destination 2 after all" \

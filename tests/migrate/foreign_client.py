@@ -35,6 +35,27 @@ def listening_ports(marker):
     return [int(r[1].split(':')[1], 16) for r in rows if r[3] == '0A' and r[9] in inodes]
 
 
+def connect_first(marker, data):
+    """Connect to the run's listening QEMU and send data; the socket, or False."""
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        # A listener that just closed (the last destination's) may still be listed.
+        for port in listening_ports(marker):
+            try:
+                conn = socket.create_connection(('127.0.0.1', port), timeout=5)
+            except OSError:
+                continue
+            try:
+                conn.sendall(data)
+                print(f'foreign: connected first to port {port} and sent {len(data)} bytes')
+            except OSError as e:
+                print(f'foreign: connected first to port {port}; sending failed: {e}')
+            return conn
+        time.sleep(0.02)
+    print('foreign: could not connect to a QEMU of the run')
+    return False
+
+
 def main():
     stream, marker, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     with open(stream, 'rb') as f:
@@ -46,19 +67,7 @@ def main():
         sys.stdout.write(line)
         if conn is not None or not line.startswith('gvmigrate: migration 1 '):
             continue
-        deadline = time.time() + 5
-        while not (ports := listening_ports(marker)) and time.time() < deadline:
-            time.sleep(0.02)
-        if not ports:
-            print('foreign: no QEMU of the run listens on a TCP port')
-            conn = False
-            continue
-        conn = socket.create_connection(('127.0.0.1', ports[0]))
-        try:
-            conn.sendall(data)
-            print(f'foreign: connected first to port {ports[0]} and sent {len(data)} bytes')
-        except OSError as e:
-            print(f'foreign: connected first to port {ports[0]}; sending failed: {e}')
+        conn = connect_first(marker, data)
     p.wait()
     if conn:
         conn.close()
