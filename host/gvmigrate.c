@@ -14,7 +14,8 @@
  * listed from the two configurations' migration streams.
  *
  * Options:
- *   --mode unix|tcp      transport (default unix; tcp listens on loopback)
+ *   --mode unix|tcp      transport (default unix; tcp listens on loopback, with TLS
+ *                        and a key made for the run: see migtls.h)
  *   --netns              tcp between two network namespaces made for the run
  *   --save FILE          save the state to FILE at the guest's first request, then stop
  *   --restore FILE       start from a state saved by --save, acknowledge, run to the end
