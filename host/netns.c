@@ -27,8 +27,11 @@
 #define NS_DIR "/run/netns"
 #define NS_PREFIX "gvm-"
 
-/* Run ip with argv; on failure print the command and what ip said. */
-static int ip(char *const argv[])
+/*
+ * Run ip with argv (it dies with us too); on failure, if report, print the
+ * command and what ip said.
+ */
+static int ip(char *const argv[], bool report)
 {
 	char out[1024];
 	size_t len = 0;
@@ -54,6 +57,8 @@ static int ip(char *const argv[])
 	close(pfd[0]);
 	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
+	if (!report)
+		return -1;
 	printf("gvmigrate: cannot make the network namespaces: '");
 	for (int i = 0; argv[i]; i++)
 		printf("%s%s", i ? " " : "", argv[i]);
@@ -67,7 +72,7 @@ static int ip(char *const argv[])
 
 #define IP(...) do {							\
 	char *const argv_[] = { "ip", __VA_ARGS__, NULL };		\
-	if (ip(argv_))							\
+	if (ip(argv_, true))						\
 		return EXIT_HARNESS;					\
 } while (0)
 
@@ -118,7 +123,7 @@ static void clean_stale(void)
 		char *const argv[] = { "ip", "netns", "delete", e->d_name, NULL };
 		printf("gvmigrate: deleting network namespace %s, left by a run that was killed\n",
 		       e->d_name);
-		run_command(argv);
+		ip(argv, false);
 	}
 	if (d)
 		closedir(d);
@@ -192,7 +197,7 @@ void netns_down(struct run *r)
 	for (int i = 0; i < 2; i++)
 		if (r->ns_made[i]) {
 			char *const argv[] = { "ip", "netns", "delete", r->ns[i], NULL };
-			run_command(argv);
+			ip(argv, false);
 			r->ns_made[i] = false;
 		}
 }
