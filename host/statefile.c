@@ -1,6 +1,8 @@
 /* statefile.c: see statefile.h. */
 #include "statefile.h"
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 #include <unistd.h>
 
 #define QEMU_HEAD_LEN 8		/* "QEVM" and the stream's version */
+/* Temporary names: ".BASE.gvmigrate-PID-RANDOM" beside the target. */
+#define TMP_INFIX ".gvmigrate-"
 
 static const char *kind_of(mode_t m)
 {
@@ -64,6 +68,38 @@ void state_out_init(struct state_out *s)
 	s->fd = -1;
 }
 
+/*
+ * A run killed while saving where there is no O_TMPFILE leaves its named
+ * temporary file: remove those of this target whose PID is gone (a PID that
+ * lives may be anybody's now: kept).
+ */
+static void clean_stale(const char *dir, const char *base)
+{
+	char prefix[NAME_MAX + 32], path[PATH_MAX + NAME_MAX + 2];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+
+	snprintf(prefix, sizeof(prefix), ".%s" TMP_INFIX, base);
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (pid <= 0 || *end != '-' || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_uid != getuid())
+			continue;
+		printf("gvmigrate: removing %s, an unfinished save of a run that was killed\n", path);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int state_out_open(struct state_out *s, const char *path, char *err, size_t errsize)
 {
 	char dir[PATH_MAX];
@@ -78,11 +114,13 @@ int state_out_open(struct state_out *s, const char *path, char *err, size_t errs
 	}
 	if (check_target(path, err, errsize))
 		return -1;
+	clean_stale(dir, base);
 	/* Unnamed until it is complete: a killed run leaves nothing. */
 	s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (s->fd < 0) {
 		/* No O_TMPFILE on this file system (9p has none): a new name of our own. */
-		if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.%s.gvmigrate-XXXXXX", dir, base) >=
+		if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.%s" TMP_INFIX "%d-XXXXXX", dir, base,
+				     (int)getpid()) >=
 		    sizeof(s->tmp)) {
 			snprintf(err, errsize, "the path is too long");
 			s->tmp[0] = '\0';

@@ -8,8 +8,9 @@
  * gvmigrate runs as root on shared machines, so a state is written safely:
  * the target must not exist or be a regular file of the invoking user (no
  * symlink, FIFO or device, nobody else's file); the stream goes to a new
- * unnamed file (O_TMPFILE, or an O_EXCL temporary name beside the target
- * where the file system has none) that gets its header only after QEMU
+ * unnamed file (O_TMPFILE, or where the file system has none an O_EXCL name
+ * ".NAME.gvmigrate-PID-XXXXXX" beside the target, removed by a later save
+ * once PID is gone) that gets its header only after QEMU
  * completed, is synced, and then renamed over the target.  A failed save
  * leaves the previous state as it was, and no partial file that would pass
  * for a state: an unfinished file starts with "GUESTVIEW-PARTIAL".

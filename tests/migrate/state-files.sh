@@ -44,7 +44,17 @@ refused_early "restore from a FIFO" RESTORE_STATE "$dir/fifo" \
 # An own file that others could write (0666) is replaced by a new private one.
 echo "an old file" > "$dir/state" && chmod 666 "$dir/state"
 inode=$(stat -c %i "$dir/state")
+# Temporary files of earlier saves (where there is no O_TMPFILE): one of a
+# run that is gone (removed), one of a process that lives (kept).
+dead=$(sh -c 'echo $$')
+printf 'GUESTVIEW-PARTIAL\n' > "$dir/.state.gvmigrate-$dead-Ab12Cd"
+printf 'GUESTVIEW-PARTIAL\n' > "$dir/.state.gvmigrate-$$-Ef34Gh"
 mig_run "save over an own 0666 file" 0 30 SAVE_STATE="$dir/state" -- "${guest[@]}"
+t_grep "save: a dead run's temporary file is removed, said" \
+	"^gvmigrate: removing $dir/.state.gvmigrate-$dead-Ab12Cd, an unfinished save of a run that was killed" "$T_OUT"
+t_check "save: the dead run's temporary file is gone" test ! -e "$dir/.state.gvmigrate-$dead-Ab12Cd"
+t_check "save: a live process's temporary file is kept" test -e "$dir/.state.gvmigrate-$$-Ef34Gh"
+rm -f "$dir/.state.gvmigrate-$$-Ef34Gh"
 t_eq "own 0666 file: the new state is private" 600 "$(stat -c %a "$dir/state")"
 t_check "own 0666 file: a new file, not written in place" test "$(stat -c %i "$dir/state")" != "$inode"
 t_eq "own 0666 file: no temporary file left beside it" "" "$(ls -A "$dir" | grep -v '^\(fifo\|link\|state\|theirs\|victim\)$')"
