@@ -16,7 +16,8 @@
  * Options:
  *   --mode MODE          how the state travels (default unix); --list-modes prints
  *                        the modes, one per line: unix (a unix socket), tcp (TCP on
- *                        loopback), netns (TCP between two network namespaces made
+ *                        loopback, with TLS and a key made for the run: see
+ *                        migtls.h), netns (TCP between two network namespaces made
  *                        for the run; needs root)
  *   --netns              the same as --mode netns
  *   --save FILE          save the state to FILE at the guest's first request, then stop
@@ -170,6 +171,8 @@ static int parse_args(int argc, char **argv)
 static void cleanup(void)
 {
 	stop_all(&R);
+	if (R.state.path)
+		state_out_abort(&R.state);	/* an unfinished save: no file */
 	netns_down(&R);
 	if (R.dir[0])
 		remove_tree(R.dir);	/* only our own sockets and streams are in there */
@@ -191,11 +194,8 @@ static int run(int argc, char **argv)
 		harness_error("TMPDIR %s is too long for unix socket paths (64 bytes at most)", tmp);
 		return EXIT_HARNESS_ERROR;
 	}
-	snprintf(R.dir, sizeof(R.dir), "%s/gvmigrate.XXXXXX", tmp);
-	if (!mkdtemp(R.dir)) {
-		harness_error("cannot make a private directory in %s: %s", tmp,
-			strerror(errno));
-		R.dir[0] = '\0';
+	if (rundir_make(&R, tmp)) {
+		cleanup();
 		return EXIT_HARNESS_ERROR;
 	}
 	if (evloop_init(&R.ev)) {
@@ -206,11 +206,11 @@ static int run(int argc, char **argv)
 	/* --timeout 0: no deadline, as timeout(1) 0. */
 	R.deadline = R.timeout_s ? now_ms() + (uint64_t)R.timeout_s * 1000 : UINT64_MAX;
 	/* Without the rights to make namespaces the mode cannot run here: a skip. */
-	if (R.netns && netns_up(&R)) {
-		skip_why = "cannot make network namespaces here";
-		printf("gvmigrate: SKIP: %s\n", skip_why);
+	if (R.netns && (rc = netns_up(&R))) {
+		if (rc == EXIT_SKIP)
+			skip_why = "cannot make network namespaces here";
 		cleanup();
-		return EXIT_SKIP;
+		return rc;
 	}
 	rc = run_migrations(&R);
 	cleanup();

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "evloop.h"
 #include "migrate_ops.h"
+#include "statefile.h"
 
 /*
  * Exit statuses: EXIT_<TOKEN> of tables/outcomes.def (outcomes.h).  The two
@@ -25,15 +26,17 @@ struct run {
 	const char *mode;		/* "unix" or "tcp" */
 	bool netns;
 	const char *save, *restore;
+	struct state_out state;		/* --save: the file being written */
 	long timeout_s;
 	const char *expect_refusal;
 	regex_t refusal_re;
 	char dir[160];			/* private, 0700; short: socket paths have 108 bytes */
+	int lock_fd;			/* flock on dir/lock: the run is alive */
 	struct evloop ev;
 	uint64_t deadline;
 	/* the running QEMU, the one prepared for next, and one still shutting down */
 	struct vm vm[3];
-	char ns[2][24];			/* network namespace per configuration */
+	char ns[2][48];			/* network namespace per configuration */
 	char addr[2][24];		/* its address */
 	bool ns_made[2], link_made;
 	unsigned int migrations;
@@ -43,11 +46,14 @@ struct run {
 
 int run_migrations(struct run *r);
 void stop_all(struct run *r);
+/* 0, or the exit status: EXIT_SKIP (not possible here) or EXIT_HARNESS (ip failed). */
 int netns_up(struct run *r);
 void netns_down(struct run *r);
 /* Run a command and wait for it; returns its exit status, or -1. */
 int run_command(char *const argv[]);
 void remove_tree(const char *dir);
+/* Make r->dir, locked for the run's life; first remove dead runs' directories in tmp. */
+int rundir_make(struct run *r, const char *tmp);
 /* After a refused migration: the registers behind it, written to out. */
 void diagnose_cpregs(struct run *r, int src_cfg, int dst_cfg, FILE *out);
 

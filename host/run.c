@@ -4,6 +4,7 @@
  * failure is reported with the QEMU it concerns and the phase it was in.
  */
 #include "gvmigrate.h"
+#include "migtls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,13 +15,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define STATE_MAGIC "GUESTVIEW-STATE seq="
-
 static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming,
 		    int stream_fd)
 {
 	struct proc_opts opts = { .netns = r->netns ? r->ns[cfg] : NULL, .stream_fd = stream_fd };
+	char err[512];
 
+	/* A target that cannot take a state is refused before QEMU runs at all. */
+	if (r->save && !incoming && !r->state.path && state_out_open(&r->state, r->save, err, sizeof(err))) {
+		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		return -1;
+	}
 	if (vm_start(vm, name, r->config[cfg], r->dir, incoming, &opts)) {
 		printf("gvmigrate: %s: cannot start %s: %s\n", name, r->config[cfg][0], strerror(errno));
 		return -1;
@@ -81,10 +86,15 @@ static int prepare(struct run *r, struct vm *vm)
 	/* Saving to or restoring from a file: no return path on a file. */
 	bool return_path = !r->save && !r->restore;
 
-	if (vm_qmp_ready(vm))
-		return 0;
-	if (qmp_handshake(&r->ev, vm, r->deadline) ||
-	    migration_caps(&r->ev, vm, return_path, r->deadline))
+	if (!vm_qmp_ready(vm) && (qmp_handshake(&r->ev, vm, r->deadline) ||
+	    migration_caps(&r->ev, vm, return_path, r->deadline)))
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	/*
+	 * TCP: only a QEMU of this run may feed a destination (migtls.h).  A
+	 * destination that resumed is the next source: the client then.
+	 */
+	if (!strcmp(r->mode, "tcp") && return_path &&
+	    migtls_role(&r->ev, vm, r->dir, vm->incoming && !vm->resumed, r->deadline))
 		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
 	return 0;
 }
@@ -200,58 +210,56 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 	return rc;
 }
 
+/* A failed save leaves the previous file as it was: the stream went to a temporary file. */
+static int save_failed(struct run *r, int rc)
+{
+	state_out_abort(&r->state);
+	printf("gvmigrate: the state was not saved; %s is as it was before the run\n", r->save);
+	return rc;
+}
+
 static int save_state(struct run *r, struct vm *src, unsigned int seq)
 {
 	struct mig_stats st;
-	char err[512], header[64];
-	int fd = open(r->save, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
+	char err[512];
+	int rc;
 
-	if (fd < 0) {
-		printf("gvmigrate: --save %s: %s\n", r->save, strerror(errno));
-		return EXIT_HARNESS;
+	if (state_out_begin(&r->state, seq, err, sizeof(err))) {
+		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		return save_failed(r, EXIT_HARNESS);
 	}
-	snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq);
-	if (write(fd, header, strlen(header)) != (ssize_t)strlen(header) ||
-	    qmp_pass_fd(&r->ev, src, fd, "gvstate", r->deadline)) {
-		close(fd);
-		return EXIT_HARNESS;
-	}
-	close(fd);
+	if (qmp_pass_fd(&r->ev, src, r->state.fd, "gvstate", r->deadline))
+		return save_failed(r, EXIT_HARNESS);
 	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
-		return wait_failed(r, WAIT_TIMEOUT, "while saving the state");
-	if (rc)
-		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
-		       refused(r, src, NULL, 0, err);
+		return save_failed(r, wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
+	if (rc) {
+		state_out_abort(&r->state);
+		rc = r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
+		     refused(r, src, NULL, 0, err);
+		return save_failed(r, rc);
+	}
+	if (state_out_commit(&r->state, seq, err, sizeof(err))) {
+		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		return save_failed(r, EXIT_HARNESS);
+	}
 	migrate_stats(&r->ev, src, &st, r->deadline);
 	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); "
 	       "continue with --restore %s\n", r->save, seq, st.total_ms, r->save);
 	return EXIT_PASS;
 }
 
-/* Start the destination configuration from a saved state; returns its vm or NULL. */
+/* Start the destination configuration from a saved state. */
 static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 {
-	char header[64] = { 0 }, actual[64];
-	struct mig_stats st = { 0 };
-	int fd = open(r->restore, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	size_t hlen;
+	char actual[64], err[512];
+	/* Checked before QEMU starts: QEMU would wait on a FIFO and take any seq. */
+	int fd = state_in_open(r->restore, seq, err, sizeof(err));
 
 	if (fd < 0) {
-		printf("gvmigrate: --restore %s: %s\n", r->restore, strerror(errno));
+		printf("gvmigrate: cannot restore from %s: %s\n", r->restore, err);
 		return EXIT_HARNESS;
 	}
-	n = pread(fd, header, sizeof(header) - 1, 0);
-	if (n <= 0 || strncmp(header, STATE_MAGIC, strlen(STATE_MAGIC)) || !strchr(header, '\n') ||
-	    sscanf(header + strlen(STATE_MAGIC), "%u", seq) != 1) {
-		printf("gvmigrate: --restore %s: not a state saved by gvmigrate --save\n", r->restore);
-		close(fd);
-		return EXIT_HARNESS;
-	}
-	/* QEMU reads the stream from the descriptor's offset: just past our header. */
-	hlen = (size_t)(strchr(header, '\n') - header) + 1;
-	lseek(fd, (off_t)hlen, SEEK_SET);
 	if (start_vm(r, vm, "restored", 1, true, fd)) {
 		close(fd);
 		return EXIT_HARNESS;
@@ -259,7 +267,6 @@ static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 	close(fd);
 	if (prepare(r, vm) || incoming_start(&r->ev, vm, "fd:3", actual, sizeof(actual), r->deadline))
 		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
-	(void)st;
 	return 0;
 }
 

@@ -56,6 +56,7 @@ int vm_start(struct vm *vm, const char *name, char *const argv[], const char *di
 
 	memset(vm, 0, sizeof(*vm));
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	vm->incoming = incoming;
 	vm->qmp.fd = -1;
 	snprintf(vm->qmp_path, sizeof(vm->qmp_path), "%s/qmp%u.sock", dir, ++serial);
 	vm->qmp_listen = listen_unix(vm->qmp_path);

@@ -27,6 +27,9 @@ struct vm {
 	char mig_status[32];		/* last MIGRATION event's status */
 	bool resumed;			/* RESUME event */
 	char listening[256];		/* the incoming URI it listens on, once it does */
+	bool incoming;			/* started to receive a migration (-incoming) */
+	unsigned int tls_objects;	/* migtls: the credentials objects it has (bit 0 client, 1 server) */
+	int tls_role;			/* migtls: 0 none yet, 1 client, 2 server */
 	/* the guest console */
 	enum guest_request request;	/* the last unanswered request */
 	unsigned int request_seq;

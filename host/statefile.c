@@ -1,0 +1,322 @@
+/* statefile.c: see statefile.h. */
+#include "statefile.h"
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define QEMU_HEAD_LEN 8		/* "QEVM" and the stream's version */
+/* Temporary names: ".BASE.gvmigrate-PID-RANDOM" beside the target. */
+#define TMP_INFIX ".gvmigrate-"
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISLNK(m) ? "a symbolic link" : S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory" :
+	       S_ISSOCK(m) ? "a socket" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "a special file";
+}
+
+/* Split path into its directory and its last component. */
+static void split(const char *path, char *dir, size_t dsize, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		snprintf(dir, dsize, ".");
+		*base = path;
+	} else {
+		snprintf(dir, dsize, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		*base = slash + 1;
+	}
+}
+
+/*
+ * What may be replaced by a new state: nothing, or a regular file of ours.
+ * A symlink is refused rather than followed (root would write where it
+ * points); somebody else's file is theirs to keep.
+ */
+static int check_target(const char *path, char *err, size_t errsize)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errsize, "%s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "it is %s, not a regular file%s", kind_of(st.st_mode),
+			 S_ISLNK(st.st_mode) ? " (not followed)" : "");
+		return -1;
+	}
+	if (st.st_uid != getuid()) {
+		snprintf(err, errsize, "it belongs to uid %u, not to the invoking user (uid %u)",
+			 (unsigned int)st.st_uid, (unsigned int)getuid());
+		return -1;
+	}
+	return 0;
+}
+
+void state_out_init(struct state_out *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+/*
+ * A run killed while saving where there is no O_TMPFILE leaves its named
+ * temporary file: remove those of this target whose PID is gone (a PID that
+ * lives may be anybody's now: kept).
+ */
+static void clean_stale(const char *dir, const char *base)
+{
+	char prefix[NAME_MAX + 32], path[PATH_MAX + NAME_MAX + 2];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+
+	snprintf(prefix, sizeof(prefix), ".%s" TMP_INFIX, base);
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (pid <= 0 || *end != '-' || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_uid != getuid())
+			continue;
+		printf("gvmigrate: removing %s, an unfinished save of a run that was killed\n", path);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+int state_out_open(struct state_out *s, const char *path, char *err, size_t errsize)
+{
+	char dir[PATH_MAX];
+	const char *base;
+
+	state_out_init(s);
+	s->path = path;
+	split(path, dir, sizeof(dir), &base);
+	if (!*base) {
+		snprintf(err, errsize, "names a directory, not a file");
+		return -1;
+	}
+	if (check_target(path, err, errsize))
+		return -1;
+	clean_stale(dir, base);
+	/* Unnamed until it is complete: a killed run leaves nothing. */
+	s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (s->fd < 0) {
+		/* No O_TMPFILE on this file system (9p has none): a new name of our own. */
+		if ((size_t)snprintf(s->tmp, sizeof(s->tmp), "%s/.%s" TMP_INFIX "%d-XXXXXX", dir, base,
+				     (int)getpid()) >=
+		    sizeof(s->tmp)) {
+			snprintf(err, errsize, "the path is too long");
+			s->tmp[0] = '\0';
+			return -1;
+		}
+		s->fd = mkostemp(s->tmp, O_CLOEXEC);	/* O_CREAT|O_EXCL: never through a symlink */
+		if (s->fd < 0)
+			s->tmp[0] = '\0';
+	}
+	if (s->fd < 0) {
+		snprintf(err, errsize, "cannot create a file in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	fchmod(s->fd, 0600);
+	return 0;
+}
+
+int state_out_begin(struct state_out *s, unsigned int seq, char *err, size_t errsize)
+{
+	char header[64];
+
+	s->header_len = (size_t)snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq);
+	/* Same length as the header, so QEMU's stream starts where it will stay. */
+	memset(header, ' ', s->header_len - 1);
+	memcpy(header, STATE_PARTIAL, strlen(STATE_PARTIAL));
+	if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0 ||
+	    write(s->fd, header, s->header_len) != (ssize_t)s->header_len) {
+		snprintf(err, errsize, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Give the complete file the target's name, atomically. */
+static int put_in_place(struct state_out *s, char *err, size_t errsize)
+{
+	char dir[PATH_MAX], name[PATH_MAX + 64], self[64];
+	const char *base;
+	int dfd;
+
+	split(s->path, dir, sizeof(dir), &base);
+	if (!s->tmp[0]) {
+		/* linkat refuses an existing name: a fresh one beside the target, then rename. */
+		int linked = -1;
+
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", s->fd);
+		for (int tries = 0; tries < 16 && linked < 0; tries++) {
+			if ((size_t)snprintf(name, sizeof(name), "%s/.%s.gvmigrate-%d-%x", dir, base,
+					     (int)getpid(), (unsigned int)random()) >= sizeof(s->tmp)) {
+				errno = ENAMETOOLONG;
+				break;
+			}
+			linked = linkat(AT_FDCWD, self, AT_FDCWD, name, AT_SYMLINK_FOLLOW);
+			if (linked < 0 && errno != EEXIST)
+				break;
+		}
+		if (linked < 0) {
+			snprintf(err, errsize, "cannot name the new state in %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		memcpy(s->tmp, name, sizeof(s->tmp));	/* checked to fit above */
+	}
+	if (rename(s->tmp, s->path) < 0) {
+		snprintf(err, errsize, "cannot rename the new state into place: %s", strerror(errno));
+		return -1;
+	}
+	s->tmp[0] = '\0';
+	/* The rename itself must survive a crash too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t errsize)
+{
+	char header[64], head[QEMU_HEAD_LEN];
+	struct stat st;
+
+	if (fstat(s->fd, &st) < 0 || st.st_size < (off_t)(s->header_len + QEMU_HEAD_LEN) ||
+	    pread(s->fd, head, sizeof(head), (off_t)s->header_len) != (ssize_t)sizeof(head) ||
+	    memcmp(head, STATE_QEMU_MAGIC, 4)) {
+		snprintf(err, errsize, "QEMU said it completed, but wrote no migration stream");
+		return -1;
+	}
+	if ((size_t)snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq) != s->header_len ||
+	    pwrite(s->fd, header, s->header_len, 0) != (ssize_t)s->header_len) {
+		snprintf(err, errsize, "cannot write the header: %s", strerror(errno));
+		return -1;
+	}
+	if (fsync(s->fd) < 0) {
+		snprintf(err, errsize, "cannot sync: %s", strerror(errno));
+		return -1;
+	}
+	/* The target may have changed during the run: the same rules at the end. */
+	if (check_target(s->path, err, errsize) || put_in_place(s, err, errsize))
+		return -1;
+	close(s->fd);
+	s->fd = -1;
+	return 0;
+}
+
+void state_out_abort(struct state_out *s)
+{
+	if (s->tmp[0])
+		unlink(s->tmp);
+	s->tmp[0] = '\0';
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* The header: STATE_MAGIC, the digits of a seq in 1..UINT_MAX, newline. */
+static int parse_header(const char *buf, size_t len, unsigned int *seq, size_t *hlen,
+			char *err, size_t errsize)
+{
+	size_t m = strlen(STATE_MAGIC), i;
+	unsigned long long v = 0;
+
+	if (len >= strlen(STATE_PARTIAL) && !memcmp(buf, STATE_PARTIAL, strlen(STATE_PARTIAL))) {
+		snprintf(err, errsize, "an unfinished save (the run that wrote it did not complete)");
+		return -1;
+	}
+	if (len < m || memcmp(buf, STATE_MAGIC, m)) {
+		snprintf(err, errsize, "not a state saved by gvmigrate --save (no '%s' header)",
+			 STATE_MAGIC "N");
+		return -1;
+	}
+	for (i = m; i < len && i - m < 19 &&	/* no overflow: out of range is said as such */
+	      buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (unsigned long long)(buf[i] - '0');
+	if (i == m || i >= len || buf[i] != '\n') {
+		snprintf(err, errsize, "malformed header (expected '%sN' and a newline)", STATE_MAGIC);
+		return -1;
+	}
+	if (v < 1 || v > UINT_MAX) {
+		snprintf(err, errsize, "the header's seq=%.*s is out of range (1..%u)", (int)(i - m),
+			 buf + m, UINT_MAX);
+		return -1;
+	}
+	*seq = (unsigned int)v;
+	*hlen = i + 1;
+	return 0;
+}
+
+int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	char buf[64], head[QEMU_HEAD_LEN];
+	struct stat st;
+	size_t hlen;
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "it is %s, not a regular file", kind_of(st.st_mode));
+		goto fail;
+	}
+	/* QEMU (as root) parses what is in it: only the invoking user may have written it. */
+	if (st.st_uid != getuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errsize, "it %s (owner uid %u, mode %03o): only the invoking user's "
+			 "own files that nobody else can write are loaded",
+			 st.st_uid != getuid() ? "belongs to another user" : "can be written by others",
+			 (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 0777));
+		goto fail;
+	}
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		goto fail;
+	}
+	if (parse_header(buf, (size_t)n, seq, &hlen, err, errsize))
+		goto fail;
+	if (pread(fd, head, sizeof(head), (off_t)hlen) != (ssize_t)sizeof(head) ||
+	    memcmp(head, STATE_QEMU_MAGIC, 4)) {
+		snprintf(err, errsize, "no QEMU migration stream ('%s') after the header",
+			 STATE_QEMU_MAGIC);
+		goto fail;
+	}
+	/* QEMU reads the stream from the descriptor's offset: just past the header. */
+	if (fcntl(fd, F_SETFL, 0) < 0 || lseek(fd, (off_t)hlen, SEEK_SET) < 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""foreign_client.py STREAM MARKER ARM_RUN_ARGS...: another local user's
+process against a TCP migration (for tests/migrate/foreign.sh).
+
+Runs arm/run ARM_RUN_ARGS -name MARKER; once migration 1 is done, finds the
+port the next destination QEMU (a process whose argv holds MARKER) listens
+on, connects first and sends STREAM (a migration stream QEMU would load).
+Passes arm/run's output through, adds a "foreign: ..." line saying what it
+did, and exits with arm/run's status.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+
+def listening_ports(marker):
+    """TCP ports in LISTEN state held by the QEMUs of the run."""
+    inodes = set()
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                argv = f.read().split(b'\0')
+            if b'qemu-system' not in os.path.basename(argv[0]) or marker.encode() not in argv:
+                continue
+            for fd in os.listdir(f'/proc/{pid}/fd'):
+                link = os.readlink(f'/proc/{pid}/fd/{fd}')
+                if link.startswith('socket:['):
+                    inodes.add(link[len('socket:['):-1])
+        except OSError:
+            continue    # a process that ended meanwhile
+    with open('/proc/net/tcp') as f:
+        rows = [line.split() for line in f.read().splitlines()[1:]]
+    return [int(r[1].split(':')[1], 16) for r in rows if r[3] == '0A' and r[9] in inodes]
+
+
+def connect_first(marker, data):
+    """Connect to the run's listening QEMU and send data; the socket, or False."""
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        # A listener that just closed (the last destination's) may still be listed.
+        for port in listening_ports(marker):
+            try:
+                conn = socket.create_connection(('127.0.0.1', port), timeout=5)
+            except OSError:
+                continue
+            try:
+                conn.sendall(data)
+                print(f'foreign: connected first to port {port} and sent {len(data)} bytes')
+            except OSError as e:
+                print(f'foreign: connected first to port {port}; sending failed: {e}')
+            return conn
+        time.sleep(0.02)
+    print('foreign: could not connect to a QEMU of the run')
+    return False
+
+
+def main():
+    stream, marker, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    with open(stream, 'rb') as f:
+        data = f.read()
+    p = subprocess.Popen(['arm/run'] + args + ['-name', marker], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    conn = None
+    for line in p.stdout:
+        sys.stdout.write(line)
+        if conn is not None or not line.startswith('gvmigrate: migration 1 '):
+            continue
+        conn = connect_first(marker, data)
+    p.wait()
+    if conn:
+        conn.close()
+    sys.exit(p.returncode)
+
+
+main()
