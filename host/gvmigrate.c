@@ -290,7 +290,8 @@ static void print_result(int rc)
 		printf(" %s", skip_why ? skip_why : "the guest skipped");
 		break;
 	case EXIT_HARNESS_ERROR:
-		printf(" %s", harness_why[0] ? harness_why : "gvmigrate could not run (the reason is above)");
+		printf(" %s", harness_why[0] ? harness_why : R.why[0] ? R.why :
+		       "gvmigrate could not run (the reason is above)");
 		break;
 	}
 	printf("\n");

@@ -31,9 +31,9 @@
  * Run ip with argv (it dies with us too); on failure, if report, print the
  * command and what ip said.
  */
-static int ip(char *const argv[], bool report)
+static int ip(char *const argv[], char *why, size_t whysize)
 {
-	char out[1024];
+	char out[1024], cmd[512] = "";
 	size_t len = 0;
 	int pfd[2], status = -1;
 	ssize_t n;
@@ -57,22 +57,23 @@ static int ip(char *const argv[], bool report)
 	close(pfd[0]);
 	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
-	if (!report)
+	if (!why)
 		return -1;
-	printf("gvmigrate: cannot make the network namespaces: '");
-	for (int i = 0; argv[i]; i++)
-		printf("%s%s", i ? " " : "", argv[i]);
-	/* ip's own message, on one line. */
+	/* The command and ip's own message, on one line: the run's reason. */
 	for (char *p = out; *p; p++)
 		if (*p == '\n')
 			*p = *(p + 1) ? ' ' : '\0';
-	printf("' failed: %s\n", len ? out : pid < 0 ? strerror(errno) : "no message");
+	for (int i = 0; argv[i]; i++)
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", i ? " " : "", argv[i]);
+	snprintf(why, whysize, "cannot make the network namespaces: '%s' failed: %s", cmd,
+		 len ? out : pid < 0 ? strerror(errno) : "no message");
+	printf("gvmigrate: %s\n", why);
 	return -1;
 }
 
 #define IP(...) do {							\
 	char *const argv_[] = { "ip", __VA_ARGS__, NULL };		\
-	if (ip(argv_, true))						\
+	if (ip(argv_, r->why, sizeof(r->why)))				\
 		return EXIT_HARNESS;					\
 } while (0)
 
@@ -123,7 +124,7 @@ static void clean_stale(void)
 		char *const argv[] = { "ip", "netns", "delete", e->d_name, NULL };
 		printf("gvmigrate: deleting network namespace %s, left by a run that was killed\n",
 		       e->d_name);
-		ip(argv, false);
+		ip(argv, NULL, 0);
 	}
 	if (d)
 		closedir(d);
@@ -197,7 +198,7 @@ void netns_down(struct run *r)
 	for (int i = 0; i < 2; i++)
 		if (r->ns_made[i]) {
 			char *const argv[] = { "ip", "netns", "delete", r->ns[i], NULL };
-			ip(argv, false);
+			ip(argv, NULL, 0);
 			r->ns_made[i] = false;
 		}
 }

@@ -89,7 +89,7 @@ if $netns_ok; then
 	chmod +x "$fake/ip"
 	mig_run "netns: ip fails" 3 10 MIGRATION=netns PATH="$fake:$PATH" -- arm/migrate.flat
 	t_grep "netns: ip's failure is a harness error with its message" \
-		"^arm/run: harness error: cannot make the network namespaces: 'ip netns add gvm-[0-9]+-[0-9a-f]{8}-a' failed: RTNETLINK answers: a fake failure" "$T_OUT"
+		"^arm/run: HARNESS_ERROR: cannot make the network namespaces: 'ip netns add gvm-[0-9]+-[0-9a-f]{8}-a' failed: RTNETLINK answers: a fake failure" "$T_OUT"
 fi
 # Where namespaces cannot be made (no ip here): a skip that says why.
 t_status "netns without ip: a skip" 77 env PATH=/nonexistent host/gvmigrate --netns -- /bin/true
