@@ -4,6 +4,7 @@
  * failure is reported with the QEMU it concerns and the phase it was in.
  */
 #include "gvmigrate.h"
+#include "migproto.h"
 #include "migtls.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -101,9 +102,10 @@ static int prepare(struct run *r, struct vm *vm)
 
 static int ack(struct vm *vm, unsigned int seq)
 {
-	char line[128];
+	char line[MIGPROTO_LINE_MAX + 1];
 
-	snprintf(line, sizeof(line), "GUESTVIEW-MIGRATE ack seq=%u host_ns=%" PRIu64, seq, now_ns());
+	snprintf(line, sizeof(line), MIGPROTO " " MIGPROTO_ACK " " MIGPROTO_SEQ "%u " MIGPROTO_HOST_NS "%" PRIu64,
+		 seq, now_ns());
 	if (vm_send_line(vm, line)) {
 		printf("gvmigrate: %s: cannot write to the guest's console\n", vm->name);
 		return -1;

@@ -1,6 +1,7 @@
 /* vm.c: see vm.h. */
 #include "vm.h"
 #include "outcomes.h"
+#include "migproto.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define PROTO "GUESTVIEW-MIGRATE "
 
 static void on_event(void *ctx, const char *name, json_object *data)
 {
@@ -104,11 +104,11 @@ static void console_line(struct vm *vm, const char *line)
 			 line + strlen(OUTCOME_EXIT_LINE));
 	else if (!strncmp(line, "SUMMARY: ", 9))
 		snprintf(vm->summary, sizeof(vm->summary), "%.*s", (int)sizeof(vm->summary) - 1, line + 9);
-	else if (sscanf(line, PROTO "request seq=%u", &seq) == 1)
+	else if (sscanf(line, MIGPROTO " " MIGPROTO_REQUEST " " MIGPROTO_SEQ "%u", &seq) == 1)
 		vm->request = REQ_MIGRATE, vm->request_seq = seq;
-	else if (sscanf(line, PROTO "clock seq=%u", &seq) == 1)
+	else if (sscanf(line, MIGPROTO " " MIGPROTO_CLOCK " " MIGPROTO_SEQ "%u", &seq) == 1)
 		vm->request = REQ_CLOCK, vm->request_seq = seq;
-	else if (!strncmp(line, PROTO "skip", strlen(PROTO "skip")))
+	else if (!strncmp(line, MIGPROTO " " MIGPROTO_SKIP, strlen(MIGPROTO " " MIGPROTO_SKIP)))
 		vm->request = REQ_SKIP;
 }
 

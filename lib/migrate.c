@@ -1,9 +1,7 @@
 /* migrate.c: the guest half of the migration protocol of migrate.h. */
 #include "migrate.h"
 #include "asm/sysreg.h"
-
-#define PROTO		"GUESTVIEW-MIGRATE"
-#define LINE_MAX_LEN	128
+#include "migproto.h"
 
 static unsigned int seq;
 
@@ -44,18 +42,18 @@ static bool field_u64(const char *line, const char *key, u64 *val)
 
 static void exchange(const char *kind, struct migration *m)
 {
-	char line[LINE_MAX_LEN];
+	char line[MIGPROTO_LINE_MAX + 1];
 	u64 got_seq, host_ns;
 
 	seq++;
-	printf(PROTO " %s seq=%u\n", kind, seq);
+	printf(MIGPROTO " %s " MIGPROTO_SEQ "%u\n", kind, seq);
 	m->sent = timer_count();
 	for (;;) {
 		read_line(line, sizeof(line));
-		if (strncmp(line, PROTO " ack ", strlen(PROTO " ack ")))
+		if (strncmp(line, MIGPROTO " " MIGPROTO_ACK " ", strlen(MIGPROTO " " MIGPROTO_ACK " ")))
 			continue;	/* not for us: echo, noise, an old ack */
-		if (field_u64(line, "seq=", &got_seq) && got_seq == seq &&
-		    field_u64(line, "host_ns=", &host_ns))
+		if (field_u64(line, MIGPROTO_SEQ, &got_seq) && got_seq == seq &&
+		    field_u64(line, MIGPROTO_HOST_NS, &host_ns))
 			break;
 	}
 	m->seq = seq;
@@ -65,15 +63,15 @@ static void exchange(const char *kind, struct migration *m)
 
 void migrate(struct migration *m)
 {
-	exchange("request", m);
+	exchange(MIGPROTO_REQUEST, m);
 }
 
 void migrate_clock(struct migration *m)
 {
-	exchange("clock", m);
+	exchange(MIGPROTO_CLOCK, m);
 }
 
 void migrate_skip(const char *reason)
 {
-	printf(PROTO " skip reason=%s\n", reason);
+	printf(MIGPROTO " " MIGPROTO_SKIP " " MIGPROTO_REASON "%s\n", reason);
 }

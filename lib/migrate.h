@@ -1,6 +1,7 @@
 /*
  * migrate.h: asking the host harness to migrate this guest, and learning
- * that it happened.  The console protocol (the host side is host/migrate):
+ * that it happened.  The console protocol (its words are tables/migproto.h,
+ * shared with the host side, host/vm.c and host/run.c):
  *
  *   guest:  GUESTVIEW-MIGRATE request seq=N
  *   host:   GUESTVIEW-MIGRATE ack seq=N host_ns=T      (on the destination)

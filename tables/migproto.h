@@ -1,0 +1,27 @@
+/*
+ * migproto.h: the words of the console protocol between a payload and
+ * host/gvmigrate, compiled into both (lib/migrate.c speaks it, host/vm.c
+ * and host/run.c answer), so neither side can spell a token its own way.
+ * The conversation itself is described in lib/migrate.h.  One line each:
+ *
+ *   GUESTVIEW-MIGRATE request seq=N           guest: migrate me now
+ *   GUESTVIEW-MIGRATE clock seq=N             guest: only the host's time
+ *   GUESTVIEW-MIGRATE skip reason=TEXT        guest: no migration wanted
+ *   GUESTVIEW-MIGRATE ack seq=N host_ns=T     host, on the QEMU the guest now runs on
+ */
+#ifndef GUESTVIEW_TABLES_MIGPROTO_H
+#define GUESTVIEW_TABLES_MIGPROTO_H
+
+#define MIGPROTO		"GUESTVIEW-MIGRATE"
+#define MIGPROTO_REQUEST	"request"
+#define MIGPROTO_CLOCK		"clock"
+#define MIGPROTO_SKIP		"skip"
+#define MIGPROTO_ACK		"ack"
+/* Fields, "name=value", separated by one space. */
+#define MIGPROTO_SEQ		"seq="
+#define MIGPROTO_HOST_NS	"host_ns="
+#define MIGPROTO_REASON		"reason="
+/* Longest line either side sends, newline excluded. */
+#define MIGPROTO_LINE_MAX	127
+
+#endif
