@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "evloop.h"
 #include "migrate_ops.h"
+#include "util.h"
 #include "statefile.h"
 
 /*
@@ -49,9 +50,6 @@ void stop_all(struct run *r);
 /* 0, or the exit status: EXIT_SKIP (not possible here) or EXIT_HARNESS (ip failed). */
 int netns_up(struct run *r);
 void netns_down(struct run *r);
-/* Run a command and wait for it; returns its exit status, or -1. */
-int run_command(char *const argv[]);
-void remove_tree(const char *dir);
 /* Make r->dir, locked for the run's life; first remove dead runs' directories in tmp. */
 int rundir_make(struct run *r, const char *tmp);
 /* After a refused migration: the registers behind it, written to out. */

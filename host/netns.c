@@ -112,14 +112,7 @@ static void clean_stale(void)
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		char *end;
-		long pid;
-
-		if (strncmp(e->d_name, NS_PREFIX, strlen(NS_PREFIX)))
-			continue;
-		pid = strtol(e->d_name + strlen(NS_PREFIX), &end, 10);
-		/* A PID that lives may be reused by anything: only a gone one is proof. */
-		if (pid <= 0 || *end != '-' || !kill((pid_t)pid, 0) || errno != ESRCH)
+		if (!left_by_dead_run(e->d_name, NS_PREFIX))
 			continue;
 		char *const argv[] = { "ip", "netns", "delete", e->d_name, NULL };
 		printf("gvmigrate: deleting network namespace %s, left by a run that was killed\n",

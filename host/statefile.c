@@ -1,5 +1,6 @@
 /* statefile.c: see statefile.h. */
 #include "statefile.h"
+#include "util.h"
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -82,13 +83,7 @@ static void clean_stale(const char *dir, const char *base)
 
 	snprintf(prefix, sizeof(prefix), ".%s" TMP_INFIX, base);
 	while (d && (e = readdir(d))) {
-		char *end;
-		long pid;
-
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		pid = strtol(e->d_name + strlen(prefix), &end, 10);
-		if (pid <= 0 || *end != '-' || !kill((pid_t)pid, 0) || errno != ESRCH)
+		if (!left_by_dead_run(e->d_name, prefix))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_uid != getuid())

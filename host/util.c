@@ -1,29 +1,14 @@
 /* util.c: small process and file helpers of gvmigrate. */
-#include "gvmigrate.h"
+#include "util.h"
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int run_command(char *const argv[])
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	/* A short-lived helper (ip): waiting for it is the point. */
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* The private directory holds only flat files and sockets of this run. */
 void remove_tree(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -39,4 +24,16 @@ void remove_tree(const char *dir)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+bool left_by_dead_run(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, n))
+		return false;
+	pid = strtol(name + n, &end, 10);
+	return pid > 0 && *end == '-' && kill((pid_t)pid, 0) && errno == ESRCH;
 }
