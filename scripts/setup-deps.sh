@@ -79,10 +79,11 @@ aarch64) packages=(gcc libc6-dev qemu-system-arm)
 *) echo "$prog: host architecture '$host' is not supported (x86_64 or aarch64 Debian; GUESTVIEW_HOST_ARCH)" >&2; exit 2 ;;
 esac
 # What `make check` needs besides: the fuzzer, gvmigrate's JSON library, the
-# tests' python3 and ip(8), and the kernel matrix's initramfs tools.
-packages+=(clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils)
+# tests' python3, ip(8) and pgrep (procps: not in a minimal debootstrap),
+# and the kernel matrix's initramfs tools.
+packages+=(clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils procps)
 probes+=(clang '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
-	/usr/include/json-c/json.h python3 ip cpio xz)
+	/usr/include/json-c/json.h python3 ip cpio xz pgrep)
 if [ -n "${GUESTVIEW_SETUP_PACKAGES+set}" ]; then
 	read -r -a packages <<<"$GUESTVIEW_SETUP_PACKAGES"
 	probes=()   # unknown packages: only dpkg can tell

@@ -204,10 +204,10 @@ unset GUESTVIEW_SETUP_PACKAGES
 export GUESTVIEW_DEPS=$T/deps-lists
 t_status "x86_64 host, --check, nothing installed" 1 env GUESTVIEW_HOST_ARCH=x86_64 PATH="$T/bin-nodpkg:$PATH" "$setup" --check
 t_grep "wants the cross compiler, cross libc headers, QEMU and what make check uses" \
-	'missing Debian packages: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils$' "$T_OUT"
+	'missing Debian packages: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils procps$' "$T_OUT"
 t_status "aarch64 host, --check, nothing installed" 1 env GUESTVIEW_HOST_ARCH=aarch64 PATH="$T/bin-nodpkg:$PATH" "$setup" --check
 t_grep "wants the native compiler, libc headers, QEMU and what make check uses" \
-	'missing Debian packages: gcc libc6-dev qemu-system-arm clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils$' "$T_OUT"
+	'missing Debian packages: gcc libc6-dev qemu-system-arm clang libclang-rt-14-dev libjson-c-dev python3 iproute2 cpio xz-utils procps$' "$T_OUT"
 t_status "another host architecture" 2 env GUESTVIEW_HOST_ARCH=riscv64 "$setup"
 t_grep "is refused by name" "host architecture 'riscv64' is not supported" "$T_OUT"
 t_status "an unknown option" 2 "$setup" --install-everything
