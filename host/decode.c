@@ -348,6 +348,9 @@ void describe_value(const struct fp_entry *e, char *buf, size_t n)
 	case VAL_EXEC:
 		snprintf(what, sizeof(what), "executed");
 		break;
+	case VAL_OWNTRAP:
+		snprintf(what, sizeof(what), "took the trap of the guest's own EL1 enable (the feature is in the CPU)");
+		break;
 	default:
 		if (e->cat == CAT_FW)
 			fw_describe(e->key, e->val.v, what, sizeof(what));

@@ -299,6 +299,8 @@ static const char *access_name(const struct fp_value *v, char *buf, size_t n)
 		snprintf(buf, n, "trapping (EC 0x%02x)", v->ec);
 	else if (v->kind == VAL_EXEC)
 		snprintf(buf, n, "executing");
+	else if (v->kind == VAL_OWNTRAP)
+		snprintf(buf, n, "trapping on the guest's own enable");
 	else
 		snprintf(buf, n, "readable");
 	return buf;

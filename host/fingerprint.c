@@ -52,11 +52,15 @@
  *   trap:0xNN                it took another exception: NN, two lowercase
  *                            hex digits, the exception class 0x01-0x3f
  *   exec                     the probe executed (probe keys only)
+ *   owntrap                  the probe, run with the guest's own EL1 enable
+ *                            clear, took that enable's trap (probe keys only;
+ *                            the token is tables/probes.h's PROBE_OWNTRAP_TOKEN)
  *
  * Anything else is an error reported as "FILE:LINE: what".
  */
 #include "fingerprint.h"
 #include "idregs.h"
+#include "probes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -134,6 +138,9 @@ void fp_value_str(const struct fp_value *v, char *dst, size_t dstsz)
 		break;
 	case VAL_TRAP:
 		snprintf(dst, dstsz, "trap:0x%02x", v->ec);
+		break;
+	case VAL_OWNTRAP:
+		snprintf(dst, dstsz, PROBE_OWNTRAP_TOKEN);
 		break;
 	default:
 		snprintf(dst, dstsz, "exec");
@@ -414,7 +421,7 @@ static int scan_hex(const char *s, size_t n, uint64_t *v, bool *upper)
 	return n > FP_MAX_LINE ? -1 : (int)n;
 }
 
-#define VALUE_FORMS "expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+#define VALUE_FORMS "expected 0x and 16 hex digits, undef, trap:0xNN, exec or " PROBE_OWNTRAP_TOKEN
 
 static int parse_value(struct fp_value *v, const char *s, size_t n, char *why, size_t whysz)
 {
@@ -429,6 +436,10 @@ static int parse_value(struct fp_value *v, const char *s, size_t n, char *why, s
 	}
 	if (n == 4 && !memcmp(s, "exec", 4)) {
 		v->kind = VAL_EXEC;
+		return 0;
+	}
+	if (n == strlen(PROBE_OWNTRAP_TOKEN) && !memcmp(s, PROBE_OWNTRAP_TOKEN, n)) {
+		v->kind = VAL_OWNTRAP;
 		return 0;
 	}
 	if (n >= 7 && !memcmp(s, "trap:0x", 7)) {
@@ -582,8 +593,10 @@ int fp_parse(struct fingerprint *fp, const char *file, const char *buf, size_t l
 			set_error(err, file, line, "bad value '%s' for key %s: %s", q, e.key, why);
 			goto fail;
 		}
-		if (e.val.kind == VAL_EXEC && e.cat != CAT_PROBE) {
-			set_error(err, file, line, "bad value 'exec' for key %s: exec is for probe keys only", e.key);
+		if ((e.val.kind == VAL_EXEC || e.val.kind == VAL_OWNTRAP) && e.cat != CAT_PROBE) {
+			char vs[16];
+			fp_value_str(&e.val, vs, sizeof(vs));
+			set_error(err, file, line, "bad value '%s' for key %s: %s is for probe keys only", vs, e.key, vs);
 			goto fail;
 		}
 		const struct fp_entry *dup = fp_find(fp, e.key);

@@ -25,6 +25,7 @@ enum fp_vkind {
 	VAL_UNDEF,	/* the read was UNDEFINED (EC 0x00) */
 	VAL_TRAP,	/* another exception class, in ec */
 	VAL_EXEC,	/* a probe executed */
+	VAL_OWNTRAP,	/* a probe took the trap of the guest's own EL1 enable (tables/probes.h) */
 };
 
 struct fp_value {
@@ -95,7 +96,7 @@ int fp_read_file(const char *path, char **buf, size_t *len, struct fp_error *err
  * cut with "..." after 60 characters. */
 void fp_quote(char *dst, size_t dstsz, const char *s, size_t n);
 
-/* The value as written in a fingerprint: "0x...", "undef", "trap:0xNN", "exec". */
+/* The value as written in a fingerprint: "0x...", "undef", "trap:0xNN", "exec", "owntrap". */
 void fp_value_str(const struct fp_value *v, char *dst, size_t dstsz);
 int fp_value_eq(const struct fp_value *a, const struct fp_value *b);
 

@@ -4,27 +4,20 @@
 #include "guard.h"
 #include "insn.h"
 #include "percpu.h"
-#include "idfields.h"
-
-#define CPACR_ZEN	(3UL << 16)
-#define CPACR_SMEN	(3UL << 24)
+#include "exceptions.h"
 
 static u8 *el1_scratch[NR_CPUS];
 
-/*
- * Enable SVE or SME for the probe when, and only when, the ID registers
- * advertise them: CPACR_EL1.ZEN/SMEN are RES0 otherwise.  A hidden feature
- * then meets its UNDEF (or the hypervisor's), as the guest would.
- */
-static u64 enable_pre(const struct probe_desc *d, const uint64_t *v)
+/* Sets or clears the probe's own enable; returns CPACR_EL1 as it was. */
+static u64 own_enable(const struct probe_desc *d, enum probe_pass pass)
 {
 	u64 cpacr = read_sysreg(cpacr_el1), want = cpacr;
-	u64 pfr0 = v[IDREG_ID_AA64PFR0_EL1], pfr1 = v[IDREG_ID_AA64PFR1_EL1];
+	u64 bits = probe_enables[d->pre].cpacr;
 
-	if (d->pre == PRE_SVE && IDF_GET(ID_AA64PFR0_EL1, SVE, pfr0))
-		want |= CPACR_ZEN;
-	if (d->pre == PRE_SME && IDF_GET(ID_AA64PFR1_EL1, SME, pfr1))
-		want |= CPACR_SMEN;
+	if (pass == PASS_OWN_SET)
+		want |= bits;
+	else if (pass == PASS_OWN_CLEAR)
+		want &= ~bits;
 	if (want != cpacr) {
 		write_sysreg(want, cpacr_el1);
 		isb();
@@ -37,7 +30,7 @@ static u64 probe_arg_value(enum probe_arg a, u8 *buf)
 	return a == ARG_BUF ? (uintptr_t)buf : a == ARG_16 ? 16 : 0;
 }
 
-bool probe_run(enum probe_id p, bool el0, const uint64_t *idvalues, struct vval *out, u64 *esr)
+bool probe_run(enum probe_id p, bool el0, enum probe_pass pass, struct vval *out, u64 *esr)
 {
 	const struct probe_desc *d = &probes[p];
 	unsigned int cpu = smp_processor_id();
@@ -54,7 +47,7 @@ bool probe_run(enum probe_id p, bool el0, const uint64_t *idvalues, struct vval 
 		buf = el1_scratch[cpu];
 	}
 	memset(buf, 0, SZ_4K);
-	saved = enable_pre(d, idvalues);
+	saved = own_enable(d, pass);
 	if (el0)
 		insn_exec_el0(d->insn, d->n, probe_arg_value(d->arg[0], buf), probe_arg_value(d->arg[1], buf),
 			      probe_arg_value(d->arg[2], buf), &r);
@@ -63,7 +56,12 @@ bool probe_run(enum probe_id p, bool el0, const uint64_t *idvalues, struct vval 
 			      probe_arg_value(d->arg[2], buf), &r);
 	write_sysreg(saved, cpacr_el1);
 	isb();
-	*out = r.esr == GUARD_NONE ? (struct vval){ VT_EXEC, 0 } : vval_from(0, r.esr);
+	if (r.esr == GUARD_NONE)
+		*out = (struct vval){ VT_EXEC, 0 };
+	else if (pass == PASS_OWN_CLEAR && ESR_EC(r.esr) == probe_enables[d->pre].ec)
+		*out = (struct vval){ VT_OWNTRAP, 0 };
+	else
+		*out = vval_from(0, r.esr);
 	*esr = r.esr;
 	return true;
 }

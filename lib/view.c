@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "exceptions.h"
 #include "guard.h"
+#include "probes.h"
 
 struct view *view_new(unsigned int max)
 {
@@ -54,6 +55,7 @@ const char *vval_str(struct vval val, char *buf, size_t size)
 	case VT_VALUE: snprintf(buf, size, "0x%016lx", val.value); break;
 	case VT_UNDEF: snprintf(buf, size, "undef"); break;
 	case VT_TRAP: snprintf(buf, size, "trap:0x%02lx", val.value); break;
+	case VT_OWNTRAP: snprintf(buf, size, PROBE_OWNTRAP_TOKEN); break;
 	default: snprintf(buf, size, "exec"); break;
 	}
 	return buf;

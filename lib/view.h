@@ -23,6 +23,7 @@ enum vtype {
 	VT_UNDEF,	/* "undef": the access was UNDEFINED (EC 0x00) */
 	VT_TRAP,	/* "trap:0xNN": another exception class, value = EC */
 	VT_EXEC,	/* "exec": a probe ran */
+	VT_OWNTRAP,	/* "owntrap": a probe took its own EL1 enable's trap (probes.h) */
 };
 
 struct vval {
@@ -43,7 +44,7 @@ struct view {
 struct view *view_new(unsigned int max);
 void view_add(struct view *v, struct vval val, const char *keyfmt, ...) __printf(3, 4);
 const struct vval *view_get(const struct view *v, const char *key);
-/* "0x0000000000000001", "undef", "trap:0x18" or "exec" into buf. */
+/* "0x0000000000000001", "undef", "trap:0x18", "exec" or "owntrap" into buf. */
 const char *vval_str(struct vval val, char *buf, size_t size);
 /* The outcome of a guarded access: a value, or the exception it raised. */
 struct vval vval_from(u64 value, u64 esr);

@@ -156,6 +156,12 @@ probe.sme: undef -> exec   breaks backward (UNDEFINED on source, executes on des
 
 probe.mte: exec -> trap:0x18   breaks forward (executes on source, trapping (EC 0x18) on destination)"
 
+# The guest's own enable trap (a hidden feature the CPU has) against UNDEFINED (a CPU without it).
+pair "probe.sme.own_enable_clear owntrap" "probe.sme.own_enable_clear undef"
+t_status "owntrap to undef: exit 1" 1 gv diff a.fp b.fp
+t_grep "owntrap to undef: breaks both, named" \
+	"^probe.sme.own_enable_clear: owntrap -> undef   breaks both \(probe result changed\)$" "$T_OUT"
+
 # The idspace slot of a register with its own key is not reported twice.
 pair "sysreg.MIDR_EL1 0x00000000411fd070|idspace.s3_0_c0_c0_0 0x00000000411fd070|idspace.s3_0_c0_c3_3 0x0000000000000000" \
 	"sysreg.MIDR_EL1 0x00000000411fd071|idspace.s3_0_c0_c0_0 0x00000000411fd071|idspace.s3_0_c0_c3_3 0x0000000000000001"

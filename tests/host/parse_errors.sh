@@ -32,9 +32,9 @@ printf '%s\n%s' "$H" "sysreg.MIDR_E" >in.fp
 bad "truncated in a key" "in.fp:2: expected 'key value' (one space between), got 'sysreg.MIDR_E'"
 
 lines "$H" 'sysreg.MIDR_EL1 xyz'
-bad "bad value" "in.fp:2: bad value 'xyz' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+bad "bad value" "in.fp:2: bad value 'xyz' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 lines "$H" 'sysreg.MIDR_EL1 0x00000000411fd07g'
-bad "bad hex digit" "in.fp:2: bad value '0x00000000411fd07g' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+bad "bad hex digit" "in.fp:2: bad value '0x00000000411fd07g' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 lines "$H" 'sysreg.MIDR_EL1 0x00000000411FD070'
 bad "uppercase hex" "in.fp:2: bad value '0x00000000411FD070' for key sysreg.MIDR_EL1: hex digits must be lowercase"
 lines "$H" 'sysreg.MIDR_EL1 0X00000000411fd070'
@@ -44,9 +44,13 @@ bad "too few digits" "in.fp:2: bad value '0x411fd070' for key sysreg.MIDR_EL1: 8
 lines "$H" 'sysreg.MIDR_EL1 0x000000000411fd070'
 bad "too many digits" "in.fp:2: bad value '0x000000000411fd070' for key sysreg.MIDR_EL1: 17 hex digits, expected exactly 16"
 lines "$H" 'sysreg.MIDR_EL1 0x'
-bad "no digits" "in.fp:2: bad value '0x' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+bad "no digits" "in.fp:2: bad value '0x' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 lines "$H" 'sysreg.MIDR_EL1 exec'
 bad "exec outside probe" "in.fp:2: bad value 'exec' for key sysreg.MIDR_EL1: exec is for probe keys only"
+lines "$H" 'sysreg.MIDR_EL1 owntrap'
+bad "owntrap outside probe" "in.fp:2: bad value 'owntrap' for key sysreg.MIDR_EL1: owntrap is for probe keys only"
+lines "$H" 'probe.sme.own_enable_clear owntrap'
+t_status "owntrap on a probe key: accepted" 0 gv show in.fp
 lines "$H" 'sysreg.MIDR_EL1 trap:0x00'
 bad "trap with EC 0" "in.fp:2: bad value 'trap:0x00' for key sysreg.MIDR_EL1: exception class 0x00 is written 'undef'"
 lines "$H" 'sysreg.MIDR_EL1 trap:0x40'
@@ -56,7 +60,7 @@ bad "trap with one digit" "in.fp:2: bad value 'trap:0x1' for key sysreg.MIDR_EL1
 lines "$H" 'sysreg.MIDR_EL1 trap:0x1F'
 bad "trap uppercase" "in.fp:2: bad value 'trap:0x1F' for key sysreg.MIDR_EL1: hex digits must be lowercase"
 lines "$H" 'sysreg.MIDR_EL1 UNDEF'
-bad "UNDEF uppercase" "in.fp:2: bad value 'UNDEF' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+bad "UNDEF uppercase" "in.fp:2: bad value 'UNDEF' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 
 lines "$H" "sysreg.MIDR_EL1 $V" 'probe.lse exec' "sysreg.MIDR_EL1 $V"
 bad "duplicate key" "in.fp:4: duplicate key sysreg.MIDR_EL1 (first at line 2)"
@@ -152,14 +156,14 @@ printf '%s\r\nsysreg.MIDR_EL1 %s\r\nprobe.lse exec\r\n' "$H" "$V" >in.fp
 t_status "CRLF line ends: accepted" 0 gv show in.fp
 t_grep "CRLF line ends: values read" "^sysreg.MIDR_EL1 $V$" "$T_OUT"
 printf '%s\nsysreg.MIDR_EL1 %s\r\r\n' "$H" "$V" >in.fp
-bad "two CRs" "in.fp:2: bad value '${V}\\x0d' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+bad "two CRs" "in.fp:2: bad value '${V}\\x0d' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 printf '%s\nsysreg.MIDR_EL1 %s' "$H" "$V" >in.fp
 t_status "no newline at the end: accepted" 0 gv show in.fp
 
 # The same errors from every command that reads a fingerprint.
 lines "$H" 'sysreg.MIDR_EL1 xyz'
 fp good.fp "sysreg.MIDR_EL1 $V"
-msg="in.fp:2: bad value 'xyz' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN or exec"
+msg="in.fp:2: bad value 'xyz' for key sysreg.MIDR_EL1: expected 0x and 16 hex digits, undef, trap:0xNN, exec or owntrap"
 t_status "diff: a bad source is an input error" 2 gv diff in.fp good.fp
 out_is "diff: names the bad source" "$msg"
 t_status "diff: a bad destination is an input error" 2 gv diff good.fp in.fp
