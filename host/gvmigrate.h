@@ -56,5 +56,7 @@ void remove_tree(const char *dir);
 int rundir_make(struct run *r, const char *tmp);
 /* After a refused migration: the registers behind it, written to out. */
 void diagnose_cpregs(struct run *r, int src_cfg, int dst_cfg, FILE *out);
+/* After a refused restore: the saved state's registers against the restoring configuration's. */
+void diagnose_restore(struct run *r, FILE *out);
 
 #endif
