@@ -96,7 +96,7 @@ static void machine_option(char **argv, const char *machine, char *buf, size_t n
  * they differ (QEMU refuses that before any register), then the registers.
  */
 static void diagnose(struct run *r, const char *src, const char *dst, int dst_cfg, bool kept,
-		     const char *title, FILE *out)
+		     bool restore, const char *title, FILE *out)
 {
 	struct migstream ms[2];
 	struct mig_error e;
@@ -119,7 +119,7 @@ static void diagnose(struct run *r, const char *src, const char *dst, int dst_cf
 		if (strcmp(ms[0].machine, ms[1].machine) && strcmp(ms[0].machine, "unknown") &&
 		    strcmp(ms[1].machine, "unknown")) {
 			machine_option(r->config[dst_cfg], ms[0].machine, opt, sizeof(opt));
-			if (r->restore)
+			if (restore)
 				fprintf(out, "machine type: the state was saved on %s, the restoring command "
 					"makes %s: add %s to the restoring command\n", ms[0].machine,
 					ms[1].machine, opt);
@@ -148,7 +148,7 @@ void diagnose_cpregs(struct run *r, int src_cfg, int dst_cfg, FILE *out)
 	if (save_fresh(r, src_cfg, a) || save_fresh(r, dst_cfg, b)) {
 		fprintf(out, "could not save the two configurations' states to compare their CPU registers\n");
 	} else {
-		diagnose(r, a, b, dst_cfg, kept, "source configuration against destination configuration",
+		diagnose(r, a, b, dst_cfg, kept, false, "source configuration against destination configuration",
 			 out);
 	}
 	if (!kept) {
@@ -167,7 +167,7 @@ void diagnose_restore(struct run *r, FILE *out)
 	if (save_fresh(r, 1, b))
 		fprintf(out, "could not save the restoring configuration's state to compare its CPU registers\n");
 	else
-		diagnose(r, r->restore, b, 1, kept, "the saved state against the restoring configuration",
+		diagnose(r, r->restore, b, 1, kept, true, "the saved state against the restoring configuration",
 			 out);
 	if (!kept)
 		unlink(b);

@@ -178,7 +178,8 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 	FILE *f = open_memstream(&diag, &len);
 	int rc;
 
-	if (r->restore)
+	/* No destination and a state file: the restore itself (later migrations have one). */
+	if (!dst && r->restore)
 		fprintf(f, "restoring %s refused: %s\n", r->restore, err);
 	else
 		fprintf(f, "migration %u refused: %s\n", r->migrations, err);

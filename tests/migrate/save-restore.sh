@@ -70,6 +70,19 @@ else
 	echo "# no $q10: the checks across QEMU versions are left out"
 fi
 
+# A live migration after the restore is refused as a migration, not as the restore:
+# the restore runs the destination's options (max), the next migration goes
+# back to the source's (max,sve=off), which lacks registers.
+state_max=$(t_tmpdir)/state-max
+mig_run "save -cpu max, two requests" 0 30 SAVE_STATE="$state_max" -- arm/migrate.flat -cpu max -append 'count=2 rate_ms=0'
+mig_run "restore, then a refused migration" 79 60 RESTORE_STATE="$state_max" DEST_PARAMS='-cpu max' -- \
+	arm/migrate.flat -cpu max,sve=off -append 'count=2 rate_ms=0'
+t_grep "restore then refused: the restore loaded" "^gvmigrate: restored: state loaded from $state_max" "$T_OUT"
+t_grep "restore then refused: called migration 1" '^gvmigrate: migration 1 refused: ' "$T_OUT"
+t_grep "restore then refused: the two configurations compared" '^gvmigrate: CPU registers, source configuration against destination configuration:' "$T_OUT"
+t_nogrep "restore then refused: not called the restore's refusal" 'restoring .* refused|the saved state .* was refused' "$T_OUT"
+t_grep "restore then refused: RESULT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused' "$T_OUT"
+
 printf 'not a state\n' > "$state"
 mig_run "restore from a file that is no saved state" 3 10 RESTORE_STATE="$state" -- arm/migrate.flat
 t_grep "bad state: says so" "not a state saved by gvmigrate --save" "$T_OUT"
