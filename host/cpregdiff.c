@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +255,136 @@ static void print_text(const struct cpreg_diff *d, FILE *out, unsigned int flags
 	}
 	fprintf(out, "; %s\n", cpreg_diff_status(d) ? "the destination differs" :
 		"same registers and read-only values");
+}
+
+/* ---- the one-line verdict ---- */
+
+/* Is id a change of this kind already named for an earlier vCPU? */
+static bool named_before(const struct cpreg_diff *d, size_t cpu, const struct cpreg_delta *x)
+{
+	for (size_t i = 0; i < cpu; i++)
+		for (size_t k = 0; k < d->cpus[i].n; k++)
+			if (d->cpus[i].d[k].id == x->id && d->cpus[i].d[k].change == x->change)
+				return true;
+	return false;
+}
+
+/* A growing ", "-separated list in a fixed buffer; "..." once it is full. */
+struct clause {
+	char *buf;
+	size_t size, len;
+	unsigned int items;
+};
+
+static void __attribute__((format(printf, 2, 3))) clause_add(struct clause *c, const char *fmt, ...)
+{
+	char item[640];
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	vsnprintf(item, sizeof(item), fmt, ap);
+	va_end(ap);
+	if (c->len + 8 >= c->size)
+		return;
+	w = snprintf(c->buf + c->len, c->size - c->len, "%s%s", c->items ? ", " : "", item);
+	if (w < 0 || (size_t)w >= c->size - c->len - 4) {
+		snprintf(c->buf + c->len, c->size - c->len, "%s...", c->items ? ", " : "");
+		c->len = c->size;	/* full */
+	} else {
+		c->len += (size_t)w;
+	}
+	c->items++;
+}
+
+/* Up to LIST_NAMES names of the deltas of one change, then "N more". */
+#define LIST_NAMES 4
+
+static void clause_names(struct clause *c, const struct cpreg_diff *d, int change, const char *what)
+{
+	char names[REGNAME_MAX * LIST_NAMES + 64] = "", name[REGNAME_MAX];
+	size_t n = 0, len = 0;
+
+	for (size_t i = 0; i < d->ncpus; i++)
+		for (size_t k = 0; k < d->cpus[i].n; k++) {
+			const struct cpreg_delta *x = &d->cpus[i].d[k];
+
+			if (x->change != change || x->folded || named_before(d, i, x))
+				continue;
+			if (n++ < LIST_NAMES) {
+				regname(x->id, name);
+				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+							len ? ", " : "", name);
+			}
+		}
+	if (n == 1)
+		clause_add(c, "%s %s", names, what);
+	else if (n > LIST_NAMES)
+		clause_add(c, "%zu registers %s (%s and %zu more)", n, what, names, n - LIST_NAMES);
+	else if (n)
+		clause_add(c, "%zu registers %s (%s)", n, what, names);
+}
+
+void cpreg_diff_verdict(const struct cpreg_diff *d, FILE *out)
+{
+	char refused[1024], also[1024], name[REGNAME_MAX], fields[512];
+	struct clause r = { refused, sizeof(refused), 0, 0 }, a = { also, sizeof(also), 0, 0 };
+
+	refused[0] = also[0] = '\0';
+	clause_names(&r, d, CPREG_MISSING, "missing on the destination");
+	for (size_t i = 0; i < d->ncpus; i++)
+		for (size_t k = 0; k < d->cpus[i].n; k++) {
+			const struct cpreg_delta *x = &d->cpus[i].d[k];
+
+			if (x->change != CPREG_RO_DIFFERS || x->folded || named_before(d, i, x))
+				continue;
+			regname(x->id, name);
+			delta_fields(x, fields, sizeof(fields));
+			if (fields[0])
+				clause_add(&r, "%s %s", name, fields);
+			else
+				clause_add(&r, "%s 0x%" PRIx64 " -> 0x%" PRIx64, name, x->src, x->dst);
+		}
+	if (d->len_refused)
+		clause_add(&r, "a longer register list than the destination's (cpreg_vmstate_array_len)");
+	if (d->cpus_only_src)
+		clause_add(&r, "%zu vCPU%s only in the source", d->cpus_only_src,
+			   d->cpus_only_src == 1 ? "" : "s");
+	clause_names(&a, d, CPREG_EXTRA, "only on the destination");
+	if (d->cpus_only_dst)
+		clause_add(&a, "%zu vCPU%s only on the destination", d->cpus_only_dst,
+			   d->cpus_only_dst == 1 ? "" : "s");
+	fprintf(out, "refused because of: %s; would also change: %s\n",
+		r.items ? refused : "nothing in the CPU register lists (QEMU's message above names the device)",
+		a.items ? also : "nothing else in the CPU register lists");
+}
+
+/* What a guest sees but QEMU's TCG register list does not carry, by regnames.c's names. */
+static bool is_midr(const char *name) { return !strcmp(name, "MIDR_EL1"); }
+static bool is_ccsidr(const char *name) { return !strncmp(name, "CCSIDR_EL1[", 11); }
+
+static bool stream_has(const struct migstream *ms, bool (*match)(const char *))
+{
+	char name[REGNAME_MAX];
+
+	for (uint32_t i = 0; i < ms->ncpus; i++)
+		for (uint32_t k = 0; k < ms->cpus[i].nregs; k++) {
+			regname(ms->cpus[i].regs[k].id, name);
+			if (match(name))
+				return true;
+		}
+	return false;
+}
+
+void cpreg_diff_uncompared(const struct cpreg_diff *d, FILE *out)
+{
+	bool midr = stream_has(d->src, is_midr) || stream_has(d->dst, is_midr);
+	bool ccsidr = stream_has(d->src, is_ccsidr) || stream_has(d->dst, is_ccsidr);
+
+	if (!midr || !ccsidr)
+		fprintf(out, "not in these streams, so not compared (QEMU keeps them out of its register "
+			"list; the guest may still see them change): %s%s%s\n", midr ? "" : "MIDR_EL1",
+			!midr && !ccsidr ? ", " : "", ccsidr ? "" : "the cache geometry CCSIDR_EL1");
 }
 
 static json_object *jstream(const struct migstream *ms)

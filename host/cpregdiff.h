@@ -67,6 +67,17 @@ void cpreg_diff_free(struct cpreg_diff *d);
 /* 0: same registers and same read-only values on every vCPU; 1: not. */
 int cpreg_diff_status(const struct cpreg_diff *d);
 
+/*
+ * One line naming what the destination refuses (registers it lacks,
+ * read-only values that differ, with their fields) and what the guest
+ * would also see change (registers only the destination has):
+ * "refused because of: ...; would also change: ...".
+ */
+void cpreg_diff_verdict(const struct cpreg_diff *d, FILE *out);
+/* A line naming what a guest sees that neither stream carries (MIDR_EL1 and
+ * CCSIDR_EL1 under TCG), when so: the diff cannot speak for them. */
+void cpreg_diff_uncompared(const struct cpreg_diff *d, FILE *out);
+
 enum {
 	CPREG_REPORT_VERBOSE = 1,	/* list the state that differs too */
 	CPREG_REPORT_JSON = 2,

@@ -271,7 +271,7 @@ static void print_result(int rc)
 		printf(" refused as expected (/%s/)", R.expect_refusal);
 		break;
 	case EXIT_REFUSED:
-		if (R.restore)
+		if (R.restore && !n)	/* a migration after the restore is refused as any other */
 			printf(" the saved state %s was refused", R.restore);
 		else
 			printf(" migration %u refused", n);

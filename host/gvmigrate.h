@@ -54,5 +54,7 @@ void netns_down(struct run *r);
 int rundir_make(struct run *r, const char *tmp);
 /* After a refused migration: the registers behind it, written to out. */
 void diagnose_cpregs(struct run *r, int src_cfg, int dst_cfg, FILE *out);
+/* After a refused restore: the saved state's registers against the restoring configuration's. */
+void diagnose_restore(struct run *r, FILE *out);
 
 #endif

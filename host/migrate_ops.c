@@ -118,10 +118,16 @@ int incoming_start(struct evloop *ev, struct vm *dst, const char *uri, char *act
 	return 0;
 }
 
-int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline)
+/*
+ * Run a QMP command that takes a file descriptor from the message carrying
+ * it (SCM_RIGHTS: getfd, add-fd).  args is the JSON text of its arguments.
+ * On success *ret (if given) holds a new reference to "return".
+ */
+static int exec_with_fd(struct evloop *ev, struct vm *vm, int fd, const char *cmd, const char *args,
+			json_object **ret, uint64_t deadline)
 {
 	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	char text[128];
+	char text[256];
 	struct iovec iov;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
 			      .msg_controllen = sizeof(ctl) };
@@ -130,9 +136,7 @@ int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint
 	struct answer_wait w = { vm, id };
 	const struct qmp_answer *a;
 
-	/* getfd takes the descriptor from the message that carries the command. */
-	snprintf(text, sizeof(text),
-		 "{\"execute\":\"getfd\",\"arguments\":{\"fdname\":\"%s\"},\"id\":%d}\n", name, id);
+	snprintf(text, sizeof(text), "{\"execute\":\"%s\",\"arguments\":%s,\"id\":%d}\n", cmd, args, id);
 	iov = (struct iovec){ text, strlen(text) };
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -149,11 +153,67 @@ int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint
 	}
 	if (evloop_wait(ev, answered, &w, deadline) != WAIT_OK || !(a = qmp_response(&vm->qmp, id)) ||
 	    a->is_error) {
-		printf("gvmigrate: %s: QMP getfd failed\n", vm->name);
+		printf("gvmigrate: %s: QMP %s failed\n", vm->name, cmd);
 		qmp_forget(&vm->qmp, id);
 		return -1;
 	}
+	if (ret)
+		*ret = json_object_get(a->ret);
 	qmp_forget(&vm->qmp, id);
+	return 0;
+}
+
+int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline)
+{
+	char args[128];
+
+	snprintf(args, sizeof(args), "{\"fdname\":\"%s\"}", name);
+	return exec_with_fd(ev, vm, fd, "getfd", args, NULL, deadline);
+}
+
+/* QEMU's version as major * 100 + minor (query-version), or -1. */
+static int qemu_version(struct evloop *ev, struct vm *vm, uint64_t deadline)
+{
+	json_object *ret = NULL, *q, *major, *minor;
+	int v = -1;
+
+	if (qmp_exec(ev, vm, "query-version", NULL, &ret, deadline))
+		return -1;
+	if (json_object_object_get_ex(ret, "qemu", &q) && json_object_object_get_ex(q, "major", &major) &&
+	    json_object_object_get_ex(q, "minor", &minor))
+		v = json_object_get_int(major) * 100 + json_object_get_int(minor);
+	json_object_put(ret);
+	return v;
+}
+
+/*
+ * QEMU 9.1 deprecated "fd:" on a file (it warns on every use) for "file:",
+ * which takes a descriptor as an fd set ("/dev/fdset/N") and reads or
+ * writes the stream at an explicit offset; older QEMUs have only "fd:".
+ */
+#define FILE_URI_SINCE 901
+
+int qmp_stream_file(struct evloop *ev, struct vm *vm, int fd, const char *name, long long offset,
+		    char *uri, size_t size, uint64_t deadline)
+{
+	json_object *ret = NULL, *set;
+	int v = qemu_version(ev, vm, deadline);
+
+	if (v < 0)
+		return -1;
+	if (v < FILE_URI_SINCE) {
+		snprintf(uri, size, "fd:%s", name);
+		return qmp_pass_fd(ev, vm, fd, name, deadline);
+	}
+	if (exec_with_fd(ev, vm, fd, "add-fd", "{}", &ret, deadline))
+		return -1;
+	if (!json_object_object_get_ex(ret, "fdset-id", &set)) {
+		printf("gvmigrate: %s: QMP add-fd answered without an fdset-id\n", vm->name);
+		json_object_put(ret);
+		return -1;
+	}
+	snprintf(uri, size, "file:/dev/fdset/%d,offset=%lld", json_object_get_int(set), offset);
+	json_object_put(ret);
 	return 0;
 }
 

@@ -24,6 +24,15 @@ int incoming_start(struct evloop *ev, struct vm *dst, const char *uri, char *act
 		   size_t size, uint64_t deadline);
 /* Hand a file descriptor to QEMU over QMP (getfd, SCM_RIGHTS) under name. */
 int qmp_pass_fd(struct evloop *ev, struct vm *vm, int fd, const char *name, uint64_t deadline);
+/*
+ * Hand QEMU the stream file fd, whose access mode must be the one QEMU opens
+ * it with (write-only to save, read-only to load), and write to uri what
+ * migrate or migrate-incoming then takes: "file:/dev/fdset/N,offset=OFFSET"
+ * where QEMU has it (9.1 on, decided by query-version), else "fd:NAME",
+ * where fd's own position must be OFFSET.
+ */
+int qmp_stream_file(struct evloop *ev, struct vm *vm, int fd, const char *name, long long offset,
+		    char *uri, size_t size, uint64_t deadline);
 /* migrate_run's result when the run's deadline passed first (not a refusal). */
 #define MIGRATE_TIMED_OUT (-2)
 /* migrate_run's result when a QEMU was killed by a signal (err names it): a

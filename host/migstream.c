@@ -27,6 +27,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _FILE_OFFSET_BITS 64
 #include "migstream.h"
+#include "statehdr.h"
 
 #include <json-c/json.h>
 
@@ -792,12 +793,35 @@ static void walk_sections(struct walk *w)
 	}
 }
 
+/*
+ * Where QEMU's stream starts: 0, or after the header line of a guestview
+ * state file (statehdr.h), which is validated as a restore would.  The
+ * reader is left there.  Offsets in messages stay the file's.
+ */
+static uint64_t state_file_base(struct rd *r)
+{
+	char buf[STATE_HEADER_MAX], why[256];
+	size_t n = fread(buf, 1, sizeof(buf), r->f), hlen;
+	unsigned int seq;
+
+	if (!state_header_claimed(buf, n)) {
+		hlen = 0;
+	} else if (state_header_parse(buf, n, &seq, &hlen, why, sizeof(why))) {
+		fail_at(r, 0, "a guestview state file, but %s", why);
+		return 0;
+	}
+	if (fseeko(r->f, (off_t)hlen, SEEK_SET) != 0)
+		fail_at(r, 0, "cannot seek: %s", strerror(errno));
+	r->pos = hlen;
+	return hlen;
+}
+
 int migstream_load(const char *path, struct migstream *ms, struct mig_error *err)
 {
 	struct walk w = { .ms = ms, .ram_id = -1 };
 	struct rd *r = &w.r;
 	struct stat st;
-	uint64_t size;
+	uint64_t size, base;
 	int fd;
 
 	memset(ms, 0, sizeof(*ms));
@@ -825,12 +849,15 @@ int migstream_load(const char *path, struct migstream *ms, struct mig_error *err
 	ms->path = strdup(path);
 	ms->file_size = size;
 
+	/* A guestview state file: its stream starts after the header line. */
+	base = state_file_base(r);
 	/* Header first: a file that is no stream at all deserves that message. */
 	r->limit = size;
 	if (rd_be(r, 4, "file magic") != QEVM_MAGIC && !r->failed)
-		fail_at(r, 0, "not a QEMU migration stream (no \"QEVM\" magic)");
+		fail_at(r, base, "not a QEMU migration stream (no \"QEVM\" magic)%s",
+			base ? " after the state file's header" : "");
 	if (rd_be(r, 4, "file version") != QEVM_VERSION && !r->failed)
-		fail_at(r, 4, "migration stream version is not 3");
+		fail_at(r, base + 4, "migration stream version is not 3");
 
 	if (!r->failed)
 		w.desc_off = find_vmdesc(r, size);
@@ -849,9 +876,9 @@ int migstream_load(const char *path, struct migstream *ms, struct mig_error *err
 	}
 	if (!r->failed) {
 		ms->vmdesc_offset = w.desc_off;
-		if (fseeko(r->f, 8, SEEK_SET) != 0)
-			fail_at(r, 8, "cannot seek: %s", strerror(errno));
-		r->pos = 8;
+		if (fseeko(r->f, (off_t)(base + 8), SEEK_SET) != 0)
+			fail_at(r, base + 8, "cannot seek: %s", strerror(errno));
+		r->pos = base + 8;
 		r->limit = w.desc_off;
 		walk_sections(&w);
 	}

@@ -16,10 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming,
-		    int stream_fd)
+static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
 {
-	struct proc_opts opts = { .netns = r->netns ? r->ns[cfg] : NULL, .stream_fd = stream_fd };
+	/* A stream file goes to QEMU over QMP (qmp_stream_file), never at its start. */
+	struct proc_opts opts = { .netns = r->netns ? r->ns[cfg] : NULL, .stream_fd = -1 };
 	char err[512];
 
 	/* A target that cannot take a state is refused before QEMU runs at all. */
@@ -180,12 +180,18 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 	FILE *f = open_memstream(&diag, &len);
 	int rc;
 
-	fprintf(f, "migration %u refused: %s\n", r->migrations, err);
+	/* No destination and a state file: the restore itself (later migrations have one). */
+	if (!dst && r->restore)
+		fprintf(f, "restoring %s refused: %s\n", r->restore, err);
+	else
+		fprintf(f, "migration %u refused: %s\n", r->migrations, err);
 	said(f, "", src);
 	if (dst)
 		said(f, "", dst);
 	if (dst)
 		diagnose_cpregs(r, src_cfg, 1 - src_cfg, f);
+	else if (r->restore)
+		diagnose_restore(r, f);
 	fclose(f);
 	for (char *line = strtok(diag, "\n"); line; line = strtok(NULL, "\n"))
 		printf("gvmigrate: %s\n", line);
@@ -223,16 +229,32 @@ static int save_failed(struct run *r, int rc)
 static int save_state(struct run *r, struct vm *src, unsigned int seq)
 {
 	struct mig_stats st;
-	char err[512];
-	int rc;
+	char err[512], uri[128], self[64];
+	int rc, wfd;
 
 	if (state_out_begin(&r->state, seq, err, sizeof(err))) {
 		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
 		return save_failed(r, EXIT_HARNESS);
 	}
-	if (qmp_pass_fd(&r->ev, src, r->state.fd, "gvstate", r->deadline))
+	/*
+	 * QEMU takes a write-only descriptor for a file: URI (it opens the fd
+	 * set's member with the mode it writes in); the file's own stays
+	 * read-write for the check at the end.  Its position is the stream's
+	 * start, as fd: needs.
+	 */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", r->state.fd);
+	wfd = open(self, O_WRONLY | O_CLOEXEC);
+	if (wfd >= 0 && lseek(wfd, (off_t)r->state.header_len, SEEK_SET) < 0) {
+		close(wfd);
+		wfd = -1;
+	}
+	rc = qmp_stream_file(&r->ev, src, wfd >= 0 ? wfd : r->state.fd, "gvstate",
+			     (long long)r->state.header_len, uri, sizeof(uri), r->deadline);
+	if (wfd >= 0)
+		close(wfd);
+	if (rc)
 		return save_failed(r, EXIT_HARNESS);
-	rc = migrate_run(&r->ev, src, NULL, "fd:gvstate", err, sizeof(err), r->deadline);
+	rc = migrate_run(&r->ev, src, NULL, uri, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
 		return save_failed(r, wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
 	if (rc) {
@@ -246,28 +268,36 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 		return save_failed(r, EXIT_HARNESS);
 	}
 	migrate_stats(&r->ev, src, &st, r->deadline);
-	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); "
-	       "continue with --restore %s\n", r->save, seq, st.total_ms, r->save);
+	/* gvmigrate cannot know who called it: both ways to continue, arm/run's first. */
+	printf("gvmigrate: state saved to %s at the guest's request %u (QEMU: %ld ms); to continue, "
+	       "the same command with RESTORE_STATE=%s instead of SAVE_STATE (arm/run), or --restore %s "
+	       "instead of --save (gvmigrate), with the same QEMU, -machine and -cpu\n", r->save, seq,
+	       st.total_ms, r->save, r->save);
 	return EXIT_PASS;
 }
 
 /* Start the destination configuration from a saved state. */
 static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 {
-	char actual[64], err[512];
+	char actual[128], err[512], uri[128];
 	/* Checked before QEMU starts: QEMU would wait on a FIFO and take any seq. */
-	int fd = state_in_open(r->restore, seq, err, sizeof(err));
+	int fd = state_in_open(r->restore, seq, err, sizeof(err)), rc;
 
 	if (fd < 0) {
 		printf("gvmigrate: cannot restore from %s: %s\n", r->restore, err);
 		return EXIT_HARNESS;
 	}
-	if (start_vm(r, vm, "restored", 1, true, fd)) {
+	if (start_vm(r, vm, "restored", 1, true)) {
 		close(fd);
 		return EXIT_HARNESS;
 	}
+	/* The descriptor is read-only and positioned at the stream (fd: reads from there). */
+	rc = prepare(r, vm) ||
+	     qmp_stream_file(&r->ev, vm, fd, "gvstate", (long long)lseek(fd, 0, SEEK_CUR), uri,
+			     sizeof(uri), r->deadline) ||
+	     incoming_start(&r->ev, vm, uri, actual, sizeof(actual), r->deadline);
 	close(fd);
-	if (prepare(r, vm) || incoming_start(&r->ev, vm, "fd:3", actual, sizeof(actual), r->deadline))
+	if (rc)
 		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
 	return 0;
 }
@@ -359,7 +389,7 @@ int run_migrations(struct run *r)
 		printf("gvmigrate: %s: state loaded from %s\n", cur->name, r->restore);
 		if (ack(cur, seq))
 			return EXIT_QEMU;
-	} else if (start_vm(r, cur, "source", 0, false, -1)) {
+	} else if (start_vm(r, cur, "source", 0, false)) {
 		return EXIT_HARNESS;
 	}
 	for (;;) {
@@ -369,7 +399,7 @@ int run_migrations(struct run *r)
 		if (!next && !r->save) {
 			next = free_slot(r, cur, NULL);
 			snprintf(name, sizeof(name), "destination %u", r->migrations + 1);
-			if (start_vm(r, next, name, 1 - cur_cfg, true, -1))
+			if (start_vm(r, next, name, 1 - cur_cfg, true))
 				return EXIT_HARNESS;
 			/* A failure here is reported when the guest asks to migrate. */
 			if (ready_destination(r, next, 1 - cur_cfg) == EXIT_INTERRUPTED)

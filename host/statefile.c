@@ -230,44 +230,11 @@ void state_out_abort(struct state_out *s)
 	s->fd = -1;
 }
 
-/* The header: STATE_MAGIC, the digits of a seq in 1..UINT_MAX, newline. */
-static int parse_header(const char *buf, size_t len, unsigned int *seq, size_t *hlen,
-			char *err, size_t errsize)
-{
-	size_t m = strlen(STATE_MAGIC), i;
-	unsigned long long v = 0;
-
-	if (len >= strlen(STATE_PARTIAL) && !memcmp(buf, STATE_PARTIAL, strlen(STATE_PARTIAL))) {
-		snprintf(err, errsize, "an unfinished save (the run that wrote it did not complete)");
-		return -1;
-	}
-	if (len < m || memcmp(buf, STATE_MAGIC, m)) {
-		snprintf(err, errsize, "not a state saved by gvmigrate --save (no '%s' header)",
-			 STATE_MAGIC "N");
-		return -1;
-	}
-	for (i = m; i < len && i - m < 19 &&	/* no overflow: out of range is said as such */
-	      buf[i] >= '0' && buf[i] <= '9'; i++)
-		v = v * 10 + (unsigned long long)(buf[i] - '0');
-	if (i == m || i >= len || buf[i] != '\n') {
-		snprintf(err, errsize, "malformed header (expected '%sN' and a newline)", STATE_MAGIC);
-		return -1;
-	}
-	if (v < 1 || v > UINT_MAX) {
-		snprintf(err, errsize, "the header's seq=%.*s is out of range (1..%u)", (int)(i - m),
-			 buf + m, UINT_MAX);
-		return -1;
-	}
-	*seq = (unsigned int)v;
-	*hlen = i + 1;
-	return 0;
-}
-
 int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	char buf[64], head[QEMU_HEAD_LEN];
+	char buf[STATE_HEADER_MAX], head[QEMU_HEAD_LEN];
 	struct stat st;
 	size_t hlen;
 	ssize_t n;
@@ -297,7 +264,7 @@ int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize
 		snprintf(err, errsize, "%s", strerror(errno));
 		goto fail;
 	}
-	if (parse_header(buf, (size_t)n, seq, &hlen, err, errsize))
+	if (state_header_parse(buf, (size_t)n, seq, &hlen, err, errsize))
 		goto fail;
 	if (pread(fd, head, sizeof(head), (off_t)hlen) != (ssize_t)sizeof(head) ||
 	    memcmp(head, STATE_QEMU_MAGIC, 4)) {

@@ -1,9 +1,9 @@
 /*
  * statefile.h: the state files of gvmigrate --save / --restore.
  *
- * Format: one header line "GUESTVIEW-STATE seq=N\n" (N: the guest's request,
- * 1..UINT_MAX, acknowledged after the restore), then QEMU's migration stream
- * as QEMU wrote it (it starts with "QEVM" and a 4-byte version).
+ * Format (statehdr.h): one header line "GUESTVIEW-STATE seq=N\n" (N: the
+ * guest's request, acknowledged after the restore), then QEMU's migration
+ * stream as QEMU wrote it.
  *
  * gvmigrate runs as root on shared machines, so a state is written safely:
  * the target must not exist or be a regular file of the invoking user (no
@@ -20,10 +20,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-#define STATE_MAGIC "GUESTVIEW-STATE seq="
-#define STATE_PARTIAL "GUESTVIEW-PARTIAL"
-#define STATE_QEMU_MAGIC "QEVM"
+#include "statehdr.h"
 
 /* A state being written; .fd < 0 when none. */
 struct state_out {
