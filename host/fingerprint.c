@@ -16,7 +16,8 @@
  * Lines outside the markers are ignored; `gvfp extract` writes the lines
  * between them, which is what every other command reads.  The text is:
  *
- *   - a first line exactly "guestview-fingerprint 1";
+ *   - a first line exactly "guestview-fingerprint 1" (FP_HEADER: the words of
+ *     this format are tables/fpformat.h, compiled into the guest too);
  *   - then at least one line "KEY VALUE": the key, one space, the value.
  *     Each line ends with '\n' (the last may lack it); one '\r' before it is
  *     tolerated because console captures add it.  No empty lines, no other
@@ -54,7 +55,7 @@
  *   exec                     the probe executed (probe keys only)
  *   owntrap                  the probe, run with the guest's own EL1 enable
  *                            clear, took that enable's trap (probe keys only;
- *                            the token is tables/probes.h's PROBE_OWNTRAP_TOKEN)
+ *                            the token is tables/fpformat.h's FP_VAL_OWNTRAP)
  *
  * Anything else is an error reported as "FILE:LINE: what".
  */
@@ -131,19 +132,19 @@ void fp_value_str(const struct fp_value *v, char *dst, size_t dstsz)
 {
 	switch (v->kind) {
 	case VAL_HEX:
-		snprintf(dst, dstsz, "0x%016llx", (unsigned long long)v->v);
+		snprintf(dst, dstsz, FP_VAL_HEX_PREFIX "%016llx", (unsigned long long)v->v);
 		break;
 	case VAL_UNDEF:
-		snprintf(dst, dstsz, "undef");
+		snprintf(dst, dstsz, FP_VAL_UNDEF);
 		break;
 	case VAL_TRAP:
-		snprintf(dst, dstsz, "trap:0x%02x", v->ec);
+		snprintf(dst, dstsz, FP_VAL_TRAP_PREFIX "%02x", v->ec);
 		break;
 	case VAL_OWNTRAP:
-		snprintf(dst, dstsz, PROBE_OWNTRAP_TOKEN);
+		snprintf(dst, dstsz, FP_VAL_OWNTRAP);
 		break;
 	default:
-		snprintf(dst, dstsz, "exec");
+		snprintf(dst, dstsz, FP_VAL_EXEC);
 		break;
 	}
 }
@@ -421,7 +422,14 @@ static int scan_hex(const char *s, size_t n, uint64_t *v, bool *upper)
 	return n > FP_MAX_LINE ? -1 : (int)n;
 }
 
-#define VALUE_FORMS "expected 0x and 16 hex digits, undef, trap:0xNN, exec or " PROBE_OWNTRAP_TOKEN
+#define VALUE_FORMS "expected " FP_VAL_HEX_PREFIX " and 16 hex digits, " FP_VAL_UNDEF ", " \
+	FP_VAL_TRAP_PREFIX "NN, " FP_VAL_EXEC " or " FP_VAL_OWNTRAP
+
+/* s, n bytes long, is exactly the word w. */
+static bool is_word(const char *s, size_t n, const char *w)
+{
+	return n == strlen(w) && !memcmp(s, w, n);
+}
 
 static int parse_value(struct fp_value *v, const char *s, size_t n, char *why, size_t whysz)
 {
@@ -430,20 +438,20 @@ static int parse_value(struct fp_value *v, const char *s, size_t n, char *why, s
 	int digits;
 
 	memset(v, 0, sizeof(*v));
-	if (n == 5 && !memcmp(s, "undef", 5)) {
+	if (is_word(s, n, FP_VAL_UNDEF)) {
 		v->kind = VAL_UNDEF;
 		return 0;
 	}
-	if (n == 4 && !memcmp(s, "exec", 4)) {
+	if (is_word(s, n, FP_VAL_EXEC)) {
 		v->kind = VAL_EXEC;
 		return 0;
 	}
-	if (n == strlen(PROBE_OWNTRAP_TOKEN) && !memcmp(s, PROBE_OWNTRAP_TOKEN, n)) {
+	if (is_word(s, n, FP_VAL_OWNTRAP)) {
 		v->kind = VAL_OWNTRAP;
 		return 0;
 	}
-	if (n >= 7 && !memcmp(s, "trap:0x", 7)) {
-		digits = scan_hex(s + 7, n - 7, &x, &upper);
+	if (n >= strlen(FP_VAL_TRAP_PREFIX) && !memcmp(s, FP_VAL_TRAP_PREFIX, strlen(FP_VAL_TRAP_PREFIX))) {
+		digits = scan_hex(s + strlen(FP_VAL_TRAP_PREFIX), n - strlen(FP_VAL_TRAP_PREFIX), &x, &upper);
 		if (digits != 2)
 			snprintf(why, whysz, "expected trap:0xNN, two hex digits of exception class");
 		else if (upper)
@@ -465,7 +473,7 @@ static int parse_value(struct fp_value *v, const char *s, size_t n, char *why, s
 			snprintf(why, whysz, VALUE_FORMS);
 		else if (s[1] == 'X')
 			snprintf(why, whysz, "the 0x prefix must be lowercase");
-		else if (digits != 16)
+		else if (digits != FP_VAL_HEX_DIGITS)
 			snprintf(why, whysz, "%d hex digits, expected exactly 16", digits);
 		else if (upper)
 			snprintf(why, whysz, "hex digits must be lowercase");
@@ -558,9 +566,9 @@ int fp_parse(struct fingerprint *fp, const char *file, const char *buf, size_t l
 		if (line == first_line) {
 			if (n == strlen(FP_HEADER) && !memcmp(s, FP_HEADER, n))
 				continue;
-			if (starts_with(s, n, "guestview-fingerprint "))
+			if (starts_with(s, n, FP_VERSION_WORD " "))
 				set_error(err, file, line, "unsupported fingerprint version '%s': this gvfp reads version 1",
-					  q + strlen("guestview-fingerprint "));
+					  q + strlen(FP_VERSION_WORD " "));
 			else if (starts_with(s, n, "--- guestview fingerprint") ||
 				 memmem(buf, len, FP_BEGIN_MARKER, strlen(FP_BEGIN_MARKER)))
 				set_error(err, file, line, "not a fingerprint but a console log: take the fingerprint out with 'gvfp extract' first");

@@ -7,9 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FP_HEADER "guestview-fingerprint 1"
-#define FP_BEGIN_MARKER "--- guestview fingerprint begin ---"
-#define FP_END_MARKER "--- guestview fingerprint end ---"
+#include "fpformat.h"	/* markers, header and value words, shared with the guest */
 
 /* Limits: what no real fingerprint or console log comes near. */
 #define FP_MAX_KEY 96

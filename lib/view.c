@@ -52,11 +52,11 @@ struct vval vval_from(u64 value, u64 esr)
 const char *vval_str(struct vval val, char *buf, size_t size)
 {
 	switch (val.type) {
-	case VT_VALUE: snprintf(buf, size, "0x%016lx", val.value); break;
-	case VT_UNDEF: snprintf(buf, size, "undef"); break;
-	case VT_TRAP: snprintf(buf, size, "trap:0x%02lx", val.value); break;
-	case VT_OWNTRAP: snprintf(buf, size, PROBE_OWNTRAP_TOKEN); break;
-	default: snprintf(buf, size, "exec"); break;
+	case VT_VALUE: snprintf(buf, size, FP_VAL_HEX_PREFIX "%016lx", val.value); break;
+	case VT_UNDEF: snprintf(buf, size, FP_VAL_UNDEF); break;
+	case VT_TRAP: snprintf(buf, size, FP_VAL_TRAP_PREFIX "%02lx", val.value); break;
+	case VT_OWNTRAP: snprintf(buf, size, FP_VAL_OWNTRAP); break;
+	default: snprintf(buf, size, FP_VAL_EXEC); break;
 	}
 	return buf;
 }
@@ -65,11 +65,11 @@ void view_print(const struct view *v)
 {
 	char val[24];
 
-	printf("--- guestview fingerprint begin ---\n");
-	printf("guestview-fingerprint %d\n", FINGERPRINT_VERSION);
+	printf(FP_BEGIN_MARKER "\n");
+	printf(FP_HEADER "\n");
 	for (unsigned int i = 0; i < v->n; i++)
 		printf("%s %s\n", v->e[i].key, vval_str(v->e[i].v, val, sizeof(val)));
-	printf("--- guestview fingerprint end ---\n");
+	printf(FP_END_MARKER "\n");
 }
 
 unsigned int view_compare(const struct view *before, const struct view *after)

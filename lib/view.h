@@ -3,7 +3,8 @@
  * fingerprint.  Collected into memory so that a payload can print it,
  * and compare two views (before and after a migration) itself.
  *
- * Printed form (the host tool host/gvfp reads it):
+ * Printed form (the host tool host/gvfp reads it; its words are
+ * tables/fpformat.h, which gvfp compiles too):
  *   --- guestview fingerprint begin ---
  *   guestview-fingerprint 1
  *   sysreg.ID_AA64ISAR0_EL1 0x0000000000011120
@@ -13,9 +14,9 @@
 #ifndef GUESTVIEW_VIEW_H
 #define GUESTVIEW_VIEW_H
 #include "libcflat.h"
+#include "fpformat.h"
 
 #define VIEW_KEY_MAX	64
-#define FINGERPRINT_VERSION 1
 
 /* A value, or what happened instead of a value. */
 enum vtype {

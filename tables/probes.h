@@ -68,7 +68,6 @@ bool probe_enable_advertised(enum probe_id p, const uint64_t *values);
  * EC while that enable was clear: the guest's own trap, not the
  * hypervisor's.  Written by lib/view.c, read by host/fingerprint.c.
  */
-#define PROBE_OWNTRAP_TOKEN "owntrap"
 
 /* ---- verdicts ---- */
 
