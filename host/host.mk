@@ -23,9 +23,10 @@ GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
 GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c \
-	host/idfield.c
+	host/idfield.c host/keys.c
 GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o host/firmware.o host/devkeys.o
-GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h
+GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h \
+	host/keys.h
 # The tables compiled into gvfp as into the guest (host/<name>.o above).
 GVFP_TABLE_SRCS := tables/idregs.c tables/exception_classes.c tables/firmware.c tables/devkeys.c
 # The harness takes everything but main().
