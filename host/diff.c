@@ -9,7 +9,8 @@
  *     as decode.h's idfield_compare_level has them).  Bits
  *     that changed outside every field break both ("bits[hi:lo]").  When
  *     CCSIDR's layout differs (ID_AA64MMFR2_EL1.CCIDX), the whole value
- *     breaks both: its fields are not comparable.
+ *     breaks both: its fields are not comparable.  A register the table
+ *     does not know: any change breaks both.
  *   a value readable on A and UNDEFINED or trapping on B breaks forward,
  *     the other way round backward; a change of exception class both.
  *   probe keys: exec on A only breaks forward, on B only backward.
