@@ -16,7 +16,7 @@ FLATS := $(PAYLOADS:%=arm/%.flat)
 # auxinfo.c is compiled once per payload (arm/%.aux.o), not into the library.
 LIB_SRCS := $(filter-out lib/auxinfo.c,$(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:.c=.o) lib/tables-idregs.o lib/tables-probes.o \
-	lib/tables-exception_classes.o
+	lib/tables-exception_classes.o lib/tables-firmware.o lib/tables-devkeys.o
 START_OBJ := arm/cstart64.o
 
 # Why each flag: -mstrict-align, the C start-up runs with the MMU off where

@@ -36,7 +36,8 @@ CROSS_GVFP_CFLAGS := $(GVFP_CFLAGS)
 CROSS_MIG_CFLAGS := $(filter-out $(JSONC_CFLAGS),$(MIG_CFLAGS)) -I$(CROSS_JSONC)/usr/include/json-c
 
 # The objects mirror the native link lines: gvfp's are host.mk's GVFP_OBJS
-# (host/*.c, and tables/*.c compiled as host/*.o: idregs, exception_classes);
+# (host/*.c, and tables/*.c compiled as host/*.o: idregs, exception_classes,
+# firmware, devkeys: the guest's own tables, found by the wildcard below);
 # gvmigrate and gvstream link as in gvmigrate.mk.
 CROSS_GVFP_OBJS := $(patsubst host/%,$(CROSS_DIR)/%,$(GVFP_OBJS))
 CROSS_MIGSTREAM_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(MIGSTREAM_SRCS))

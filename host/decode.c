@@ -1,9 +1,6 @@
 /*
- * decode.c: see decode.h.  The GIC field layouts are those of the
- * register descriptions in the GICv3/v4 architecture specification (Arm
- * IHI 0069), as Linux's include/linux/irqchip/arm-gic-v3.h also has them.
- * Firmware return codes are those of PSCI (Arm DEN 0022), the SMC Calling
- * Convention (DEN 0028) and the TRNG firmware interface (DEN 0098).
+ * decode.c: see decode.h.  The GIC field layouts are tables/devkeys.def's,
+ * the firmware calls, their services and return codes tables/firmware.def's.
  */
 #include "decode.h"
 
@@ -137,82 +134,73 @@ bool fp_ccidx(const struct fingerprint *fp, char *how, size_t howsz)
 }
 
 
-/* ---- GIC ---- */
+/* ---- what the tables say about a key ---- */
 
-#define HF(name, lsb, width) { name, lsb, width, false }
-#define HFX(name, lsb, width) { name, lsb, width, true }
-#define HOSTREG(name, fields) { name, fields, sizeof(fields) / sizeof(fields[0]) }
-
-static const struct hostfield gic_iidr[] = {
-	HFX("Implementer", 0, 12), HF("Revision", 12, 4), HF("Variant", 16, 4), HFX("ProductID", 24, 8),
-};
-static const struct hostfield gicd_typer[] = {
-	HF("ITLinesNumber", 0, 5), HF("CPUNumber", 5, 3), HF("ESPI", 8, 1), HF("NMI", 9, 1),
-	HF("SecurityExtn", 10, 1), HF("num_LPIs", 11, 5), HF("MBIS", 16, 1), HF("LPIS", 17, 1),
-	HF("DVIS", 18, 1), HF("IDbits", 19, 5), HF("A3V", 24, 1), HF("No1N", 25, 1),
-	HF("RSS", 26, 1), HF("ESPI_range", 27, 5),
-};
-static const struct hostfield gicd_typer2[] = {
-	HF("VID", 0, 5), HF("VIL", 7, 1), HF("nASSGIcap", 8, 1),
-};
-static const struct hostfield gic_pidr2[] = {
-	HFX("DES_1", 0, 3), HF("JEDEC", 3, 1), HF("ArchRev", 4, 4),
-};
-static const struct hostfield gicr_typer[] = {
-	HF("PLPIS", 0, 1), HF("VLPIS", 1, 1), HF("Dirty", 2, 1), HF("DirectLPI", 3, 1),
-	HF("Last", 4, 1), HF("DPGS", 5, 1), HF("MPAM", 6, 1), HF("RVPEID", 7, 1),
-	HF("Processor_Number", 8, 16), HF("CommonLPIAff", 24, 2), HF("VSGI", 26, 1),
-	HF("PPInum", 27, 5), HFX("Affinity_Value", 32, 32),
-};
-static const struct hostfield icc_ctlr[] = {
-	HF("CBPR", 0, 1), HF("EOImode", 1, 1), HF("PMHE", 6, 1), HF("PRIbits", 8, 3),
-	HF("IDbits", 11, 3), HF("SEIS", 14, 1), HF("A3V", 15, 1), HF("RSS", 18, 1),
-	HF("ExtRange", 19, 1),
-};
-
-static const struct hostreg hostregs[] = {
-	HOSTREG("GICD_IIDR", gic_iidr),
-	HOSTREG("GICR_IIDR", gic_iidr),
-	HOSTREG("GICD_TYPER", gicd_typer),
-	HOSTREG("GICD_TYPER2", gicd_typer2),
-	HOSTREG("GICD_PIDR2", gic_pidr2),
-	HOSTREG("GICR_PIDR2", gic_pidr2),
-	HOSTREG("GICR_TYPER", gicr_typer),
-	HOSTREG("ICC_CTLR_EL1", icc_ctlr),
-};
-
-const struct hostreg *hostreg_for_key(const char *key)
+const struct fwcall_desc *fw_call_of(const struct fp_entry *e, int *part)
 {
-	const char *last = strrchr(key, '.');
-
-	if (strncmp(key, "gic.", 4) || !last)
-		return NULL;
-	for (size_t i = 0; i < sizeof(hostregs) / sizeof(hostregs[0]); i++)
-		if (!strcmp(last + 1, hostregs[i].name))
-			return &hostregs[i];
-	return NULL;
+	*part = -1;
+	return e->cat == CAT_FW ? fwcall_by_key(e->key, part) : NULL;
 }
 
-void hostfield_meaning(const struct hostreg *r, const struct hostfield *f, uint64_t v,
-		       char *buf, size_t n)
+const struct devkey_desc *devkey_of(const struct fp_entry *e, int *cpu)
 {
-	const char *rn = r->name, *fn = f->name;
+	*cpu = -1;
+	if (e->cat != CAT_GIC && e->cat != CAT_TIMER && e->cat != CAT_PMU)
+		return NULL;
+	return devkey_by_key(e->key, cpu);
+}
 
+const char *key_table(const struct fp_entry *e)
+{
+	int n;
+
+	switch (e->cat) {
+	case CAT_SYSREG:
+		return e->reg >= 0 ? "idregs.def" : NULL;
+	case CAT_IDSPACE:
+		return "idregs.def";
+	case CAT_FW:
+		return fw_call_of(e, &n) ? "firmware.def" : NULL;
+	case CAT_GIC:
+	case CAT_TIMER:
+	case CAT_PMU:
+		return devkey_of(e, &n) ? "devkeys.def" : NULL;
+	case CAT_PROBE:
+		return "probes.def";
+	default:
+		return NULL;
+	}
+}
+
+void devfield_meaning(const struct devfield_desc *f, uint64_t v, char *buf, size_t n)
+{
 	buf[0] = '\0';
-	if (!strcmp(fn, "Implementer") && v == 0x43b)
-		snprintf(buf, n, "Arm");
-	else if (!strcmp(fn, "ArchRev") && v >= 1 && v <= 4)
-		snprintf(buf, n, "GICv%" PRIu64, v);
-	else if (!strcmp(rn, "GICD_TYPER") && !strcmp(fn, "ITLinesNumber"))
+	switch (f->meaning) {
+	case FM_ARM_IMPLEMENTER:
+		if (v == 0x43b)
+			snprintf(buf, n, "Arm");
+		break;
+	case FM_GIC_ARCHREV:
+		if (v >= 1 && v <= 4)
+			snprintf(buf, n, "GICv%" PRIu64, v);
+		break;
+	case FM_INTID_LIMIT:
 		snprintf(buf, n, "INTIDs up to %" PRIu64, 32 * (v + 1) - 1);
-	else if (!strcmp(rn, "GICD_TYPER") && !strcmp(fn, "IDbits"))
+		break;
+	case FM_ID_BITS_PLUS1:
 		snprintf(buf, n, "%" PRIu64 " interrupt ID bits", v + 1);
-	else if (!strcmp(rn, "GICD_TYPER") && !strcmp(fn, "CPUNumber"))
+		break;
+	case FM_PES_PLUS1:
 		snprintf(buf, n, "%" PRIu64 " PE%s without affinity routing", v + 1, v ? "s" : "");
-	else if (!strcmp(rn, "ICC_CTLR_EL1") && !strcmp(fn, "PRIbits"))
+		break;
+	case FM_PRI_BITS_PLUS1:
 		snprintf(buf, n, "%" PRIu64 " priority bits", v + 1);
-	else if (!strcmp(rn, "ICC_CTLR_EL1") && !strcmp(fn, "IDbits") && v <= 1)
-		snprintf(buf, n, "%d interrupt ID bits", v ? 24 : 16);
+		break;
+	case FM_ICC_ID_BITS:
+		if (v <= 1)
+			snprintf(buf, n, "%d interrupt ID bits", v ? 24 : 16);
+		break;
+	}
 }
 
 /* ---- firmware ---- */
@@ -233,71 +221,26 @@ bool fw_return_code(uint64_t v, int *code)
 	return false;
 }
 
-static bool key_has_prefix(const char *key, const char *prefix)
+bool fw_answer_code(int part, uint64_t v, int *code)
 {
-	return !strncmp(key, prefix, strlen(prefix));
+	return fw_part_has_code(part) && fw_return_code(v, code);
 }
 
-bool fw_is_version_key(const char *key)
-{
-	const char *last = strrchr(key, '.');
-
-	return key_has_prefix(key, "fw.") && last && !strcmp(last, ".version");
-}
-
-bool fw_is_feature_key(const char *key)
-{
-	return key_has_prefix(key, "fw.") &&
-	       (strstr(key, ".features.") || strstr(key, ".arch_features."));
-}
-
-bool is_feature_bitmap_key(const char *key)
-{
-	return !strcmp(key, "pmu.PMCEID0_EL0") || !strcmp(key, "pmu.PMCEID1_EL0") ||
-	       key_has_prefix(key, "fw.vendor_hyp.kvm_features.a");
-}
-
-bool is_count_key(const char *key)
-{
-	return !strcmp(key, "pmu.PMCR_EL0.N");
-}
-
-static const char *fw_code_name(const char *key, int code)
-{
-	static const char *const psci[] = {
-		NULL, "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED", "ALREADY_ON",
-		"ON_PENDING", "INTERNAL_FAILURE", "NOT_PRESENT", "DISABLED", "INVALID_ADDRESS",
-	};
-	static const char *const smccc[] = {
-		NULL, "NOT_SUPPORTED", "NOT_REQUIRED", "INVALID_PARAMETER",
-	};
-	static const char *const trng[] = {
-		NULL, "NOT_SUPPORTED", "INVALID_PARAMETERS", "NO_ENTROPY",
-	};
-	unsigned int i = (unsigned int)-code;
-
-	if (key_has_prefix(key, "fw.psci."))
-		return i < sizeof(psci) / sizeof(psci[0]) ? psci[i] : NULL;
-	if (key_has_prefix(key, "fw.trng."))
-		return i < sizeof(trng) / sizeof(trng[0]) ? trng[i] : NULL;
-	return i < sizeof(smccc) / sizeof(smccc[0]) ? smccc[i] : NULL;
-}
-
-void fw_describe(const char *key, uint64_t v, char *buf, size_t n)
+void fw_describe(const struct fwcall_desc *c, int part, uint64_t v, char *buf, size_t n)
 {
 	int code;
 
 	buf[0] = '\0';
-	if (fw_return_code(v, &code)) {
-		const char *name = fw_code_name(key, code);
+	if (fw_answer_code(part, v, &code)) {
+		const char *name = fw_code_name(c->service, code);
 		if (name)
 			snprintf(buf, n, "%s (%d)", name, code);
 		else
 			snprintf(buf, n, "error %d", code);
-	} else if (fw_is_version_key(key)) {
+	} else if (c->meaning == FWM_VERSION) {
 		if (v <= 0x7fffffffULL)
 			snprintf(buf, n, "version %u.%u", (unsigned int)(v >> 16), (unsigned int)(v & 0xffff));
-	} else if (fw_is_feature_key(key)) {
+	} else if (c->meaning == FWM_FEATURE) {
 		if (v == 0)
 			snprintf(buf, n, "supported (SUCCESS)");
 		else
@@ -319,20 +262,38 @@ static void frequency_str(uint64_t hz, char *buf, size_t n)
 		snprintf(buf, n, "%" PRIu64 " Hz", hz);
 }
 
-static bool key_ends_with(const char *key, const char *suffix)
+/* The meaning of a devkeys.def value; empty when the table gives none. */
+static void dev_describe(const struct devkey_desc *d, uint64_t v, char *buf, size_t n)
 {
-	size_t kl = strlen(key), sl = strlen(suffix);
-	return kl >= sl && !strcmp(key + kl - sl, suffix);
+	buf[0] = '\0';
+	switch (d->meaning) {
+	case DKM_FREQUENCY:
+		frequency_str(v, buf, n);
+		break;
+	case DKM_COUNT:
+		snprintf(buf, n, "%" PRIu64 " %s", v, d->unit);
+		break;
+	case DKM_GIC_VERSION:
+		snprintf(buf, n, "GICv%" PRIu64, v);
+		break;
+	case DKM_DT_NODE:
+		if (v <= 1)
+			snprintf(buf, n, "%s", v ? "DT node present" : "no DT node");
+		break;
+	}
 }
 
 void describe_value(const struct fp_entry *e, char *buf, size_t n)
 {
 	char what[160] = "";
 	const char *where = "";
+	const struct fwcall_desc *fw;
+	const struct devkey_desc *dk;
+	int part, cpu;
 
 	if (e->cat == CAT_IDSPACE)
 		where = e->reg >= 0 ? idregs[e->reg].name : "unallocated";
-	else if (e->cat == CAT_SYSREG && e->reg < 0)
+	else if (!key_table(e))
 		where = "not in this gvfp's table";
 	else if (e->cat == CAT_SYSREG && idreg_named_mask(e->reg, true) == 0 &&
 		 idreg_named_mask(e->reg, false) == 0)
@@ -352,16 +313,10 @@ void describe_value(const struct fp_entry *e, char *buf, size_t n)
 		snprintf(what, sizeof(what), "took the trap of the guest's own EL1 enable (the feature is in the CPU)");
 		break;
 	default:
-		if (e->cat == CAT_FW)
-			fw_describe(e->key, e->val.v, what, sizeof(what));
-		else if (e->cat == CAT_TIMER && key_ends_with(e->key, ".CNTFRQ_EL0"))
-			frequency_str(e->val.v, what, sizeof(what));
-		else if (is_count_key(e->key))
-			snprintf(what, sizeof(what), "%" PRIu64 " event counters", e->val.v);
-		else if (!strcmp(e->key, "gic.version"))
-			snprintf(what, sizeof(what), "GICv%" PRIu64, e->val.v);
-		else if (key_ends_with(e->key, ".dt_node") && e->val.v <= 1)
-			snprintf(what, sizeof(what), "%s", e->val.v ? "DT node present" : "no DT node");
+		if ((fw = fw_call_of(e, &part)))
+			fw_describe(fw, part, e->val.v, what, sizeof(what));
+		else if ((dk = devkey_of(e, &cpu)))
+			dev_describe(dk, e->val.v, what, sizeof(what));
 		break;
 	}
 	snprintf(buf, n, "%s%s%s", where, *where && *what ? "; " : "", what);

@@ -1,7 +1,7 @@
 /*
  * decode.h: what the numbers of a fingerprint mean: register fields from
- * tables/idregs.h, exception classes, firmware answers (PSCI, SMCCC,
- * TRNG) and the GIC registers that the table does not describe.
+ * tables/idregs.h, exception classes, firmware answers (tables/firmware.h)
+ * and the GIC, timer and PMU values (tables/devkeys.h).
  */
 #ifndef GUESTVIEW_HOST_DECODE_H
 #define GUESTVIEW_HOST_DECODE_H
@@ -44,23 +44,28 @@ bool next_bit_run(uint64_t mask, unsigned int from, unsigned int *lo, unsigned i
 
 #include "exception_classes.h"	/* ec_name(), shared with the guest */
 
-/* Registers the table does not describe (the GIC's), by the last part of
- * their key: gic.GICD_IIDR, gic.cpu0.GICR_TYPER, ... */
-struct hostfield {
-	const char *name;
-	uint8_t lsb, width;
-	bool hex;	/* an identifier, shown in hex; else a number, in decimal */
-};
-struct hostreg {
-	const char *name;
-	const struct hostfield *fields;
-	size_t nfields;
-};
-const struct hostreg *hostreg_for_key(const char *key);
-/* What a host field's value means ("Arm" for Implementer 0x43b, "GICv3"
- * for ArchRev 3, ...); empty when there is nothing to add. */
-void hostfield_meaning(const struct hostreg *r, const struct hostfield *f, uint64_t v,
-		       char *buf, size_t n);
+/*
+ * Firmware, GIC, timer and PMU keys mean what tables/firmware.def and
+ * tables/devkeys.def say: looked up, never guessed from the key's spelling.
+ * A key of those categories that neither table has is "not in this gvfp's
+ * table" and is judged as any unknown value (a change breaks both ways).
+ */
+#include "devkeys.h"
+#include "firmware.h"
+
+/* The firmware call of a fw.* key (part: -1, or 0-3 for KEY.a0-a3), or NULL. */
+const struct fwcall_desc *fw_call_of(const struct fp_entry *e, int *part);
+/* The devkeys.def key of a gic/timer/pmu key (cpu: -1, or the vCPU), or NULL. */
+const struct devkey_desc *devkey_of(const struct fp_entry *e, int *cpu);
+/*
+ * The table that describes a key: "idregs.def" (sysreg keys of a register it
+ * has, every idspace slot), "firmware.def", "devkeys.def"; "probes.def" for
+ * probe keys, which gvfp does not look up; NULL when none does.
+ */
+const char *key_table(const struct fp_entry *e);
+/* What a field of a devkeys.def layout says beyond its value ("Arm" for
+ * Implementer 0x43b, "GICv3" for ArchRev 3, ...); empty when nothing. */
+void devfield_meaning(const struct devfield_desc *f, uint64_t v, char *buf, size_t n);
 
 /*
  * Firmware answers.  A negative return code is the value read as a signed
@@ -68,18 +73,11 @@ void hostfield_meaning(const struct hostreg *r, const struct hostfield *f, uint6
  * (SMC32 calls); *code gets it.
  */
 bool fw_return_code(uint64_t v, int *code);
-/* fw.<service>.version keys: major.minor in bits [30:16] and [15:0]. */
-bool fw_is_version_key(const char *key);
-/* fw.<service>.features.* and fw.smccc.arch_features.* keys: answers
- * whose NOT_SUPPORTED means the function is absent. */
-bool fw_is_feature_key(const char *key);
-/* Keys whose value is a bitmap of supported things (PMCEID0/1_EL0, KVM's
- * vendor hypervisor feature bitmaps): a bit lost is a feature lost. */
-bool is_feature_bitmap_key(const char *key);
-/* Keys whose value is a count of resources (pmu.PMCR_EL0.N). */
-bool is_count_key(const char *key);
-/* What a value of a fw.* key means: "1.1", "NOT_SUPPORTED (-1)", ... */
-void fw_describe(const char *key, uint64_t v, char *buf, size_t n);
+/* Whether this word of an answer (part as fw_call_of) is a return code: x0's
+ * can be, x1-x3's are data (tables/firmware.def); *code gets it. */
+bool fw_answer_code(int part, uint64_t v, int *code);
+/* What a value of a firmware call means: "version 1.1", "NOT_SUPPORTED (-1)", ... */
+void fw_describe(const struct fwcall_desc *c, int part, uint64_t v, char *buf, size_t n);
 
 /* One line of meaning for a value (empty when there is nothing to add). */
 void describe_value(const struct fp_entry *e, char *buf, size_t n);

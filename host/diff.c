@@ -9,22 +9,26 @@
  *     as decode.h's idfield_compare_level has them).  Bits
  *     that changed outside every field break both ("bits[hi:lo]").  When
  *     CCSIDR's layout differs (ID_AA64MMFR2_EL1.CCIDX), the whole value
- *     breaks both: its fields are not comparable.
+ *     breaks both: its fields are not comparable.  A register the table
+ *     does not know: any change breaks both.
  *   a value readable on A and UNDEFINED or trapping on B breaks forward,
  *     the other way round backward; a change of exception class both.
  *   probe keys: exec on A only breaks forward, on B only backward.
- *   fw.*.version: a lower version on B breaks forward, higher backward.
- *   fw.<service>.features.*, fw.smccc.arch_features.*: supported on A
- *     and NOT_SUPPORTED on B breaks forward, the other way backward.
+ *   fw.* keys, as tables/firmware.def describes the call: FWM_VERSION,
+ *     a lower version on B breaks forward, higher backward; FWM_FEATURE,
+ *     supported on A and NOT_SUPPORTED on B breaks forward, the other way
+ *     backward; FWM_BITMAP (KVM's vendor hypervisor feature words), a bit
+ *     lost on B breaks forward, gained backward; any other change breaks both.
  *   idspace slots: a slot allocated to a register that has a sysreg key
  *     whose change is reported already is not reported again; otherwise
  *     judged as that register's value (fields), or breaks both when the
  *     slot is unallocated.
- *   feature bitmaps (pmu.PMCEID0/1_EL0, fw.vendor_hyp.kvm_features.*):
- *     a bit lost on B breaks forward, a bit gained breaks backward.
- *   counts (pmu.PMCR_EL0.N): fewer on B breaks forward, more backward.
- *   every other change (gic, timer, other fw, registers the table does
- *     not know) breaks both; GIC registers are shown field by field.
+ *   gic/timer/pmu keys, as tables/devkeys.def describes them: DKM_BITMAP
+ *     (PMCEID0/1_EL0) as a firmware bitmap; DKM_COUNT (PMCR_EL0.N) fewer on
+ *     B breaks forward, more backward; DKM_REGISTER with a layout field by
+ *     field, each change breaking both; every other change breaks both.
+ *   a fw/gic/timer/pmu key that neither table has: "not in this gvfp's
+ *     table", breaks both (nothing guessed from its spelling).
  *   a key only on A: "missing on destination", breaks forward; only on B:
  *     "new on destination", breaks backward.
  *
@@ -44,6 +48,7 @@
 #include "idregs.h"
 #include "json.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -250,12 +255,24 @@ static void judge_idreg(struct diff_change *c, int reg, uint64_t a, uint64_t b,
 	judge_unnamed_bits(c, a, b, idreg_named_mask(reg, ccidx_a), "bits outside the table's fields");
 }
 
-static void judge_gic(struct diff_change *c, const struct hostreg *r, uint64_t a, uint64_t b)
+/* "GIC" for the family "gic": the reasons name the device the key is of. */
+static void family_label(const struct devkey_desc *d, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; d->family[i] && i + 1 < n; i++)
+		buf[i] = (char)toupper((unsigned char)d->family[i]);
+	buf[i] = '\0';
+}
+
+/* A register of devkeys.def with a field layout: field by field. */
+static void judge_devreg(struct diff_change *c, const struct devkey_desc *d, uint64_t a, uint64_t b)
 {
 	uint64_t named = 0;
+	char dev[16], why[64];
 
-	for (size_t i = 0; i < r->nfields; i++) {
-		const struct hostfield *h = &r->fields[i];
+	family_label(d, dev, sizeof(dev));
+	for_each_devfield(h, d->layout) {
 		uint64_t m = field_mask(0, h->width), va = (a >> h->lsb) & m, vb = (b >> h->lsb) & m;
 
 		named |= field_mask(h->lsb, h->width);
@@ -263,19 +280,20 @@ static void judge_gic(struct diff_change *c, const struct hostreg *r, uint64_t a
 			continue;
 		struct diff_field *f = new_field(c);
 		snprintf(f->name, sizeof(f->name), "%s", h->name);
-		fmt_num(f->old, sizeof(f->old), va, h->hex ? 64 : 0);
-		fmt_num(f->new, sizeof(f->new), vb, h->hex ? 64 : 0);
+		fmt_num(f->old, sizeof(f->old), va, h->show == DF_HEX ? 64 : 0);
+		fmt_num(f->new, sizeof(f->new), vb, h->show == DF_HEX ? 64 : 0);
 		f->lsb = h->lsb;
 		f->width = h->width;
-		f->kind = "gic";
+		f->kind = d->family;
 		f->old_num = (int64_t)va;
 		f->new_num = (int64_t)vb;
 		f->numeric = h->width <= 32;
 		f->verdict = BREAKS_BOTH;
-		snprintf(f->reason, sizeof(f->reason), "GIC configuration must match");
+		snprintf(f->reason, sizeof(f->reason), "%s configuration must match", dev);
 		c->verdict |= BREAKS_BOTH;
 	}
-	judge_unnamed_bits(c, a, b, named, "bits outside the GIC register's fields");
+	snprintf(why, sizeof(why), "bits outside the %s register's fields", dev);
+	judge_unnamed_bits(c, a, b, named, why);
 }
 
 /* A bitmap of supported features: bits lost break forward, gained backward. */
@@ -289,6 +307,79 @@ static void judge_bitmap(struct diff_change *c, uint64_t a, uint64_t b)
 		set_reason(c, BREAKS_FORWARD, "feature bits lost on destination: 0x%" PRIx64, lost);
 	else
 		set_reason(c, BREAKS_BACKWARD, "feature bits gained on destination: 0x%" PRIx64, gained);
+}
+
+/* Both answers of a firmware.def call are values: by the call's meaning. */
+static void judge_fw(struct diff_change *c, const struct fwcall_desc *fw, int part, uint64_t a,
+		     uint64_t b)
+{
+	char sa[96], sb[96];
+	int code_a, code_b;
+	bool ra = fw_answer_code(part, a, &code_a), rb = fw_answer_code(part, b, &code_b);
+
+	fw_describe(fw, part, a, sa, sizeof(sa));
+	fw_describe(fw, part, b, sb, sizeof(sb));
+	switch (fw->meaning) {
+	case FWM_VERSION:
+		if (ra || rb || a > 0x7fffffff || b > 0x7fffffff)
+			break;
+		version_str(sa, sizeof(sa), a);
+		version_str(sb, sizeof(sb), b);
+		if (b < a)
+			set_reason(c, BREAKS_FORWARD, "version lowered: %s -> %s", sa, sb);
+		else
+			set_reason(c, BREAKS_BACKWARD, "version raised: %s -> %s", sa, sb);
+		return;
+	case FWM_FEATURE:
+		if (!ra && rb && code_b == -1) {
+			set_reason(c, BREAKS_FORWARD, "supported on source, %s on destination", sb);
+			return;
+		}
+		if (ra && !rb && code_a == -1) {
+			set_reason(c, BREAKS_BACKWARD, "%s on source, supported on destination", sa);
+			return;
+		}
+		break;
+	case FWM_BITMAP:
+		/* an error answer has no feature bits */
+		judge_bitmap(c, ra ? 0 : a, rb ? 0 : b);
+		return;
+	}
+	if (*sa || *sb)
+		set_reason(c, BREAKS_BOTH, "firmware answer changed: %s -> %s", *sa ? sa : "-",
+			   *sb ? sb : "-");
+	else
+		set_reason(c, BREAKS_BOTH, "firmware answer changed");
+}
+
+/* Both values of a devkeys.def key read: by the key's meaning. */
+static void judge_dev(struct diff_change *c, const struct devkey_desc *d, const struct fp_entry *ea,
+		      const struct fp_entry *eb)
+{
+	uint64_t a = ea->val.v, b = eb->val.v;
+	char sa[96], sb[96];
+
+	switch (d->meaning) {
+	case DKM_REGISTER:
+		if (d->layout != DL_NONE) {
+			judge_devreg(c, d, a, b);
+			return;
+		}
+		break;
+	case DKM_BITMAP:
+		judge_bitmap(c, a, b);
+		return;
+	case DKM_COUNT:
+		set_reason(c, b < a ? BREAKS_FORWARD : BREAKS_BACKWARD, "%s: %" PRIu64 " -> %" PRIu64,
+			   b < a ? "fewer on destination" : "more on destination", a, b);
+		return;
+	}
+	describe_value(ea, sa, sizeof(sa));
+	describe_value(eb, sb, sizeof(sb));
+	if (*sa && *sb)
+		set_reason(c, BREAKS_BOTH, "changed: %s -> %s", sa, sb);
+	else
+		set_reason(c, BREAKS_BOTH, "changed");
 }
 
 static const char *access_name(const struct fp_value *v, char *buf, size_t n)
@@ -310,8 +401,10 @@ static void judge_changed(struct diff_change *c, bool ccidx_a, bool ccidx_b)
 {
 	const struct fp_entry *ea = c->a, *eb = c->b;
 	const struct fp_value *a = &ea->val, *b = &eb->val;
+	const struct fwcall_desc *fw;
+	const struct devkey_desc *dk;
 	char sa[96], sb[96];
-	int code_a, code_b;
+	int part, cpu;
 
 	if (ea->cat == CAT_PROBE) {
 		access_name(a, sa, sizeof(sa));
@@ -343,63 +436,19 @@ static void judge_changed(struct diff_change *c, bool ccidx_a, bool ccidx_b)
 		set_reason(c, BREAKS_BOTH, "register not in this gvfp's table");
 		return;
 	}
-	if (ea->cat == CAT_GIC && hostreg_for_key(ea->key)) {
-		judge_gic(c, hostreg_for_key(ea->key), a->v, b->v);
+	if ((fw = fw_call_of(ea, &part))) {
+		judge_fw(c, fw, part, a->v, b->v);
 		return;
 	}
-	if (ea->cat == CAT_FW) {
-		bool ra = fw_return_code(a->v, &code_a), rb = fw_return_code(b->v, &code_b);
-		fw_describe(ea->key, a->v, sa, sizeof(sa));
-		fw_describe(ea->key, b->v, sb, sizeof(sb));
-		if (fw_is_version_key(ea->key) && !ra && !rb && a->v <= 0x7fffffff && b->v <= 0x7fffffff) {
-			version_str(sa, sizeof(sa), a->v);
-			version_str(sb, sizeof(sb), b->v);
-			if (b->v < a->v)
-				set_reason(c, BREAKS_FORWARD, "version lowered: %s -> %s", sa, sb);
-			else
-				set_reason(c, BREAKS_BACKWARD, "version raised: %s -> %s", sa, sb);
-			return;
-		}
-		if (fw_is_feature_key(ea->key) && !ra && rb && code_b == -1) {
-			set_reason(c, BREAKS_FORWARD, "supported on source, %s on destination", sb);
-			return;
-		}
-		if (fw_is_feature_key(ea->key) && ra && !rb && code_a == -1) {
-			set_reason(c, BREAKS_BACKWARD, "%s on source, supported on destination", sa);
-			return;
-		}
-		if (is_feature_bitmap_key(ea->key)) {
-			/* an error answer has no feature bits */
-			judge_bitmap(c, ra ? 0 : a->v, rb ? 0 : b->v);
-			return;
-		}
-		if (*sa || *sb) {
-			set_reason(c, BREAKS_BOTH, "firmware answer changed: %s -> %s", *sa ? sa : "-",
-				   *sb ? sb : "-");
-			return;
-		}
-		set_reason(c, BREAKS_BOTH, "firmware answer changed");
+	if ((dk = devkey_of(ea, &cpu))) {
+		judge_dev(c, dk, ea, eb);
 		return;
 	}
 	if (ea->cat == CAT_IDSPACE) {
 		set_reason(c, BREAKS_BOTH, "unallocated ID slot changed");
 		return;
 	}
-	if (is_feature_bitmap_key(ea->key)) {
-		judge_bitmap(c, a->v, b->v);
-		return;
-	}
-	if (is_count_key(ea->key)) {
-		set_reason(c, b->v < a->v ? BREAKS_FORWARD : BREAKS_BACKWARD, "%s: %" PRIu64 " -> %" PRIu64,
-			   b->v < a->v ? "fewer on destination" : "more on destination", a->v, b->v);
-		return;
-	}
-	describe_value(ea, sa, sizeof(sa));
-	describe_value(eb, sb, sizeof(sb));
-	if (*sa && *sb)
-		set_reason(c, BREAKS_BOTH, "changed: %s -> %s", sa, sb);
-	else
-		set_reason(c, BREAKS_BOTH, "changed");
+	set_reason(c, BREAKS_BOTH, "changed; key not in this gvfp's table");
 }
 
 static int by_order(const void *x, const void *y)

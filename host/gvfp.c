@@ -7,6 +7,7 @@
 #include "diff.h"
 #include "fingerprint.h"
 #include "idregs.h"
+#include "keys.h"
 #include "show.h"
 
 #include <errno.h>
@@ -30,6 +31,7 @@ static const char usage_main[] =
 	"  diff A B [--json]               compare migration source A with destination B\n"
 	"  check FP                        evaluate the table's rules between ID fields\n"
 	"  table [--json]                  the registers, fields and rules gvfp knows\n"
+	"  keys [FP]                       which table describes each key of FP\n"
 	"\n"
 	"'gvfp SUBCOMMAND --help' tells more.  A file name '-' is standard input.\n"
 	"\n"
@@ -105,6 +107,18 @@ static const char usage_table[] =
 	"built with.\n"
 	"\n"
 	"Exit status: 0.\n";
+
+static const char usage_keys[] =
+	"Usage: gvfp keys [FP]\n"
+	"\n"
+	"With FP: one line per key, 'KEY TABLE ENTRY', TABLE the table that\n"
+	"describes the key (idregs.def, firmware.def, devkeys.def; probes.def for\n"
+	"probe keys, which gvfp does not look up) or 'none', ENTRY the key as\n"
+	"firmware.def or devkeys.def lists it (gic.cpuN.GICR_TYPER), else '-'.\n"
+	"Without: every ENTRY of firmware.def and devkeys.def, 'ENTRY TABLE'.\n"
+	"\n"
+	"Exit status: 0, 1 a key of FP that no table describes, 2 usage or input\n"
+	"error.\n";
 
 static int usage_error(const char *cmd, const char *usage, const char *fmt, const char *arg)
 {
@@ -420,6 +434,35 @@ static int cmd_table(int argc, char **argv)
 	return finish_stdout(0);
 }
 
+static int cmd_keys(int argc, char **argv)
+{
+	struct args a;
+	struct fingerprint fp;
+	char *buf;
+	size_t unknown;
+	int rc = parse_args("keys", usage_keys, argc, argv, "", 1, &a);
+
+	if (rc)
+		return rc;
+	if (a.help) {
+		fputs(usage_keys, stdout);
+		return finish_stdout(0);
+	}
+	if (a.npos == 0) {
+		keys_of_tables(stdout);
+		return finish_stdout(0);
+	}
+	if (load(a.pos[0], &fp, &buf)) {
+		fp_free(&fp);
+		free(buf);
+		return EXIT_USAGE;
+	}
+	unknown = keys_of_fingerprint(&fp, stdout);
+	fp_free(&fp);
+	free(buf);
+	return finish_stdout(unknown ? EXIT_INCOMPATIBLE : 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -427,7 +470,7 @@ int main(int argc, char **argv)
 		int (*run)(int argc, char **argv);
 	} cmds[] = {
 		{ "extract", cmd_extract }, { "show", cmd_show }, { "diff", cmd_diff },
-		{ "check", cmd_check }, { "table", cmd_table },
+		{ "check", cmd_check }, { "table", cmd_table }, { "keys", cmd_keys },
 	};
 
 	if (argc < 2) {
@@ -441,5 +484,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].run(argc - 2, argv + 2);
-	return usage_error(NULL, usage_main, "unknown subcommand '%s' (extract, show, diff, check, table)", argv[1]);
+	return usage_error(NULL, usage_main, "unknown subcommand '%s' (extract, show, diff, check, table, keys)", argv[1]);
 }

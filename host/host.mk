@@ -9,7 +9,8 @@
 #   gvfp-clean              removes what these rules build
 #
 # tables/idregs.c is compiled for the host as host/idregs.o: the guest and
-# gvfp use the same register table.  TABLES_INC (as for the guest) may add
+# gvfp use the same register table; likewise the firmware calls
+# (tables/firmware.c) and the GIC/timer/PMU keys (tables/devkeys.c).  TABLES_INC (as for the guest) may add
 # an include directory for idregs.def/idrules.def.  Only the files listed
 # here are gvfp's: other host tools live in host/ too, with rules of their own.
 
@@ -22,13 +23,16 @@ GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
 GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c \
-	host/idfield.c
-GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o
-GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h
+	host/idfield.c host/keys.c
+GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o host/firmware.o host/devkeys.o
+GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h \
+	host/keys.h
+# The tables compiled into gvfp as into the guest (host/<name>.o above).
+GVFP_TABLE_SRCS := tables/idregs.c tables/exception_classes.c tables/firmware.c tables/devkeys.c
 # The harness takes everything but main().
-FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) tables/idregs.c \
-	tables/exception_classes.c
-TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def) $(IDFIELDS_H)
+FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) $(GVFP_TABLE_SRCS)
+TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def) $(IDFIELDS_H) \
+	tables/firmware.h tables/firmware.def tables/devkeys.h tables/devkeys.def
 
 $(GVFP_SRCS:.c=.o): host/%.o: host/%.c config.mak
 	$(quiet) HOSTCC $@
@@ -42,15 +46,23 @@ host/exception_classes.o: tables/exception_classes.c tables/exception_classes.de
 	$(quiet) HOSTCC $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The firmware calls and the GIC/timer/PMU keys, as the guest writes them.
+host/firmware.o: tables/firmware.c tables/firmware.h tables/firmware.def config.mak
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
+
+host/devkeys.o: tables/devkeys.c tables/devkeys.h tables/devkeys.def config.mak
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
+
 host/gvfp: $(GVFP_OBJS)
 	$(quiet) HOSTLD $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -o $@ $^
 
 # One compiler run: the sanitized objects must not mix with the plain ones.
-host/gvfp-asan: $(GVFP_SRCS) tables/idregs.c tables/exception_classes.c $(GVFP_HDRS) $(TABLE_DEPS) config.mak
+host/gvfp-asan: $(GVFP_SRCS) $(GVFP_TABLE_SRCS) $(GVFP_HDRS) $(TABLE_DEPS) config.mak
 	$(quiet) HOSTCC $@
-	$(Q)$(HOST_CC) $(GVFP_CFLAGS) $(GVFP_SANITIZE) -o $@ $(GVFP_SRCS) tables/idregs.c \
-		tables/exception_classes.c
+	$(Q)$(HOST_CC) $(GVFP_CFLAGS) $(GVFP_SANITIZE) -o $@ $(GVFP_SRCS) $(GVFP_TABLE_SRCS)
 
 host/fuzz-fingerprint: $(FUZZ_SRCS) $(GVFP_HDRS) $(TABLE_DEPS) config.mak
 	$(quiet) FUZZCC $@

@@ -2,7 +2,8 @@
  * show.c: see show.h.  Every key is shown with its value; a sysreg value
  * with every field the table has for it (CCSIDR's by the fingerprint's own
  * ID_AA64MMFR2_EL1.CCIDX) and any set bit outside them, a GIC register
- * with its architectural fields, other values with what they mean.
+ * with its fields (tables/devkeys.def), other values with what
+ * tables/firmware.def and tables/devkeys.def say they mean.
  *
  * show --json:
  *   { "file", "version": 1, "keys", "ccidx": bool, "ccidx_from": text,
@@ -25,7 +26,7 @@ struct shown_field {
 	char name[80];
 	char value[24];
 	char note[96];		/* shown after the value: "(feature level)", "(Arm)" */
-	char meaning[80];	/* GIC fields: what the value means, or "" */
+	char meaning[80];	/* devkeys.def fields: what the value means, or "" */
 	unsigned int lsb, width;
 	const char *kind;
 	int64_t num;
@@ -33,14 +34,16 @@ struct shown_field {
 
 #define MAX_SHOWN 128
 
-/* The fields of a value: the table's, or a GIC register's.  Returns how
- * many; *unnamed gets the set bits outside them. */
+/* The fields of a value: idregs.def's, or those of a devkeys.def layout
+ * (the GIC registers').  Returns how many; *unnamed gets the set bits
+ * outside them. */
 static size_t decode_fields(const struct fp_entry *e, bool ccidx, struct shown_field *sf,
 			    uint64_t *unnamed)
 {
 	size_t n = 0;
 	uint64_t v = e->val.v, named = 0;
-	const struct hostreg *hr;
+	const struct devkey_desc *dk;
+	int cpu;
 
 	*unnamed = 0;
 	if (e->val.kind != VAL_HEX)
@@ -60,24 +63,25 @@ static size_t decode_fields(const struct fp_entry *e, bool ccidx, struct shown_f
 			s->num = idfield_level(f, v);
 		}
 		named = idreg_named_mask(e->reg, ccidx);
-	} else if ((hr = hostreg_for_key(e->key))) {
-		for (size_t i = 0; i < hr->nfields && n < MAX_SHOWN; i++) {
-			const struct hostfield *h = &hr->fields[i];
+	} else if ((dk = devkey_of(e, &cpu)) && dk->layout != DL_NONE) {
+		for_each_devfield(h, dk->layout) {
+			if (n == MAX_SHOWN)
+				break;
 			struct shown_field *s = &sf[n++];
 			uint64_t fv = (v >> h->lsb) & field_mask(0, h->width);
 			snprintf(s->name, sizeof(s->name), "%s", h->name);
-			if (h->hex)
+			if (h->show == DF_HEX)
 				snprintf(s->value, sizeof(s->value), "0x%" PRIx64, fv);
 			else
 				snprintf(s->value, sizeof(s->value), "%" PRIu64, fv);
-			hostfield_meaning(hr, h, fv, s->meaning, sizeof(s->meaning));
+			devfield_meaning(h, fv, s->meaning, sizeof(s->meaning));
 			if (*s->meaning)
 				snprintf(s->note, sizeof(s->note), "(%s)", s->meaning);
 			else
 				s->note[0] = '\0';
 			s->lsb = h->lsb;
 			s->width = h->width;
-			s->kind = "gic";
+			s->kind = dk->family;
 			s->num = (int64_t)fv;
 			named |= field_mask(h->lsb, h->width);
 		}

@@ -2,8 +2,11 @@
  * devview.c: GIC, generic timer and PMU identification registers.
  * GIC offsets from the GICv3/v4 architecture specification (IHI 0069) and
  * the GICv2 one (IHI 0048); PMU registers from the Arm ARM (D23).
+ * Every key is one of tables/devkeys.def, written through dev_add() by its
+ * DEVKEY id: the guest cannot write a key that gvfp's table lacks.
  */
 #include "devview.h"
+#include "devkeys.h"
 #include "guard.h"
 #include "platform.h"
 #include "smp.h"
@@ -48,6 +51,20 @@ static u64 gicr_frame_of(u64 mpidr)
 	return 0;
 }
 
+/* The table's key id, for the whole VM (cpu -1) or for one vCPU. */
+static void dev_add(struct view *v, enum devkey_id id, int cpu, struct vval val)
+{
+	const struct devkey_desc *d = &devkeys[id];
+
+	if ((d->scope == DK_PER_CPU) != (cpu >= 0))
+		report_abort("devview: %s.%s is %s, written with cpu %d", d->family, d->name,
+			     d->scope == DK_PER_CPU ? "per vCPU" : "VM-wide", cpu);
+	if (cpu >= 0)
+		view_add(v, val, "%s." DEVKEY_CPU_PART "%d.%s", d->family, cpu, d->name);
+	else
+		view_add(v, val, "%s.%s", d->family, d->name);
+}
+
 static struct vval icc_ctlr[NR_CPUS];
 static void read_icc_ctlr(void *arg)
 {
@@ -64,29 +81,29 @@ static void gic_collect(struct view *v)
 {
 	u64 d = platform.gicd_base;
 
-	view_add(v, vval_u64((u64)platform.gic_version), "gic.version");
+	dev_add(v, DEVKEY_GIC_VERSION, -1, vval_u64((u64)platform.gic_version));
 	if (platform.gic_version == 3) {
-		view_add(v, vval_u64(mmio_read32(d + GICD_IIDR)), "gic.GICD_IIDR");
-		view_add(v, vval_u64(mmio_read32(d + GICD_TYPER)), "gic.GICD_TYPER");
-		view_add(v, vval_u64(mmio_read32(d + GICD_TYPER2)), "gic.GICD_TYPER2");
-		view_add(v, vval_u64(mmio_read32(d + GICD_PIDR2_V3)), "gic.GICD_PIDR2");
+		dev_add(v, DEVKEY_GICD_IIDR, -1, vval_u64(mmio_read32(d + GICD_IIDR)));
+		dev_add(v, DEVKEY_GICD_TYPER, -1, vval_u64(mmio_read32(d + GICD_TYPER)));
+		dev_add(v, DEVKEY_GICD_TYPER2, -1, vval_u64(mmio_read32(d + GICD_TYPER2)));
+		dev_add(v, DEVKEY_GICD_PIDR2, -1, vval_u64(mmio_read32(d + GICD_PIDR2_V3)));
 		for (int cpu = 0; cpu < platform.nr_cpus; cpu++) {
 			u64 f = gicr_frame_of(platform.cpu_mpidr[cpu]);
 			if (!f)
 				report_abort("gic: no redistributor frame for CPU%d (MPIDR 0x%lx)",
 					     cpu, platform.cpu_mpidr[cpu]);
-			view_add(v, vval_u64(mmio_read64(f + GICR_TYPER)), "gic.cpu%d.GICR_TYPER", cpu);
-			view_add(v, vval_u64(mmio_read32(f + GICR_IIDR)), "gic.cpu%d.GICR_IIDR", cpu);
+			dev_add(v, DEVKEY_GICR_TYPER, cpu, vval_u64(mmio_read64(f + GICR_TYPER)));
+			dev_add(v, DEVKEY_GICR_IIDR, cpu, vval_u64(mmio_read32(f + GICR_IIDR)));
 		}
 		on_cpus(read_icc_ctlr, NULL);
 		for (int cpu = 0; cpu < platform.nr_cpus; cpu++)
 			if (cpu_online(cpu))
-				view_add(v, icc_ctlr[cpu], "gic.cpu%d.ICC_CTLR_EL1", cpu);
+				dev_add(v, DEVKEY_ICC_CTLR_EL1, cpu, icc_ctlr[cpu]);
 	} else if (platform.gic_version == 2) {
-		view_add(v, vval_u64(mmio_read32(d + GICD_IIDR)), "gic.GICD_IIDR");
-		view_add(v, vval_u64(mmio_read32(d + GICD_TYPER)), "gic.GICD_TYPER");
-		view_add(v, vval_u64(mmio_read32(d + GICD_PIDR2_V2)), "gic.GICD_PIDR2");
-		view_add(v, vval_u64(mmio_read32(platform.gicc_base + GICC_IIDR)), "gic.GICC_IIDR");
+		dev_add(v, DEVKEY_GICD_IIDR, -1, vval_u64(mmio_read32(d + GICD_IIDR)));
+		dev_add(v, DEVKEY_GICD_TYPER, -1, vval_u64(mmio_read32(d + GICD_TYPER)));
+		dev_add(v, DEVKEY_GICD_PIDR2, -1, vval_u64(mmio_read32(d + GICD_PIDR2_V2)));
+		dev_add(v, DEVKEY_GICC_IIDR, -1, vval_u64(mmio_read32(platform.gicc_base + GICC_IIDR)));
 	}
 }
 
@@ -115,16 +132,16 @@ static u64 rd_pmceid1(void) { return read_sysreg(pmceid1_el0); }
 void dev_view_collect(struct view *v)
 {
 	gic_collect(v);
-	view_add(v, vval_u64(read_sysreg(cntfrq_el0)), "timer.CNTFRQ_EL0");
-	view_add(v, vval_u64(platform.has_timer), "timer.dt_node");
-	view_add(v, vval_u64(platform.has_pmu), "pmu.dt_node");
+	dev_add(v, DEVKEY_CNTFRQ_EL0, -1, vval_u64(read_sysreg(cntfrq_el0)));
+	dev_add(v, DEVKEY_TIMER_DT_NODE, -1, vval_u64(platform.has_timer));
+	dev_add(v, DEVKEY_PMU_DT_NODE, -1, vval_u64(platform.has_pmu));
 	if (has_pmuv3()) {
 		struct vval pmcr = guarded_read(rd_pmcr);
 		/* PMCR_EL0.N, bits 15:11: the event counters; the rest is mostly control. */
 		if (pmcr.type == VT_VALUE)
 			pmcr.value = (pmcr.value >> 11) & 0x1f;
-		view_add(v, pmcr, "pmu.PMCR_EL0.N");
-		view_add(v, guarded_read(rd_pmceid0), "pmu.PMCEID0_EL0");
-		view_add(v, guarded_read(rd_pmceid1), "pmu.PMCEID1_EL0");
+		dev_add(v, DEVKEY_PMCR_EL0_N, -1, pmcr);
+		dev_add(v, DEVKEY_PMCEID0_EL0, -1, guarded_read(rd_pmceid0));
+		dev_add(v, DEVKEY_PMCEID1_EL0, -1, guarded_read(rd_pmceid1));
 	}
 }

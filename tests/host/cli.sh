@@ -9,11 +9,11 @@ EX=$CORPUS/example.fp
 
 t_status "--help: exit 0" 0 gv --help
 t_grep "--help: usage line" "^Usage: gvfp SUBCOMMAND \[OPTIONS\] FILE\.\.\.$" "$T_OUT"
-for sub in extract show diff check table; do
+for sub in extract show diff check table keys; do
 	t_grep "--help: lists $sub" "^  $sub " "$T_OUT"
 done
 t_grep "--help: exit statuses" "^Exit status: 0 success" "$T_OUT"
-for sub in extract show diff check table; do
+for sub in extract show diff check table keys; do
 	t_status "$sub --help: exit 0" 0 gv "$sub" --help
 	t_grep "$sub --help: its usage line" "^Usage: gvfp $sub" "$T_OUT"
 	t_grep "$sub --help: its exit statuses" "^Exit status: " "$T_OUT"
@@ -24,7 +24,7 @@ t_status "no arguments: exit 2" 2 gv
 t_grep "no arguments: usage on stderr" "^Usage: gvfp SUBCOMMAND" "$T_OUT"
 t_status "unknown subcommand: exit 2" 2 gv frobnicate
 t_eq "unknown subcommand: message and usage line" \
-	"gvfp: unknown subcommand 'frobnicate' (extract, show, diff, check, table)
+	"gvfp: unknown subcommand 'frobnicate' (extract, show, diff, check, table, keys)
 Usage: gvfp SUBCOMMAND [OPTIONS] FILE..." "$(cat "$T_OUT")"
 t_status "unknown option: exit 2" 2 gv show --verbose "$EX"
 t_eq "unknown option: message and usage line" "gvfp show: unknown option '--verbose'

@@ -39,14 +39,16 @@ fp neg.fp "sysreg.$SR $(regval "$SL" 15)"
 t_status "show: a signed field of 0xf" 0 gv show neg.fp
 t_grep "show: 0xf shown as -1" "^  $SF +-1  \(signed feature level\)$" "$T_OUT"
 
-# Return codes by service: PSCI -2 is INVALID_PARAMETERS, SMCCC -2 NOT_REQUIRED.
-fp fw.fp "fw.psci.features.X 0xfffffffffffffffe" "fw.smccc.arch_features.Y 0xfffffffffffffffe" \
-	"fw.trng.features.Z 0x00000000fffffffd" "fw.psci.features.W 0x00000000fffffff7" "fw.smccc.version 0x0000000000010002"
+# Return codes by the service tables/firmware.def gives the call: PSCI -2
+# is INVALID_PARAMETERS, SMCCC -2 NOT_REQUIRED.  (Real keys of the table:
+# a key it lacks gets no meaning, tests/host/keys.sh.)
+fp fw.fp "fw.psci.features.CPU_OFF 0xfffffffffffffffe" "fw.smccc.arch_features.WORKAROUND_2 0xfffffffffffffffe" \
+	"fw.trng.features.TRNG_RND64 0x00000000fffffffd" "fw.psci.features.MIGRATE_32 0x00000000fffffff7" "fw.smccc.version 0x0000000000010002"
 t_status "show: firmware return codes" 0 gv show fw.fp
-t_grep "show: PSCI INVALID_PARAMETERS (-2)" "^fw.psci.features.X 0xfffffffffffffffe  \(INVALID_PARAMETERS \(-2\)\)$" "$T_OUT"
-t_grep "show: SMCCC NOT_REQUIRED (-2)" "^fw.smccc.arch_features.Y 0xfffffffffffffffe  \(NOT_REQUIRED \(-2\)\)$" "$T_OUT"
-t_grep "show: a 32-bit TRNG NO_ENTROPY (-3)" "^fw.trng.features.Z 0x00000000fffffffd  \(NO_ENTROPY \(-3\)\)$" "$T_OUT"
-t_grep "show: PSCI INVALID_ADDRESS (-9)" "^fw.psci.features.W 0x00000000fffffff7  \(INVALID_ADDRESS \(-9\)\)$" "$T_OUT"
+t_grep "show: PSCI INVALID_PARAMETERS (-2)" "^fw.psci.features.CPU_OFF 0xfffffffffffffffe  \(INVALID_PARAMETERS \(-2\)\)$" "$T_OUT"
+t_grep "show: SMCCC NOT_REQUIRED (-2)" "^fw.smccc.arch_features.WORKAROUND_2 0xfffffffffffffffe  \(NOT_REQUIRED \(-2\)\)$" "$T_OUT"
+t_grep "show: a 32-bit TRNG NO_ENTROPY (-3)" "^fw.trng.features.TRNG_RND64 0x00000000fffffffd  \(NO_ENTROPY \(-3\)\)$" "$T_OUT"
+t_grep "show: PSCI INVALID_ADDRESS (-9)" "^fw.psci.features.MIGRATE_32 0x00000000fffffff7  \(INVALID_ADDRESS \(-9\)\)$" "$T_OUT"
 t_grep "show: SMCCC version" "^fw.smccc.version 0x0000000000010002  \(version 1.2\)$" "$T_OUT"
 
 fp gic.fp "gic.GICD_TYPER 0x00000000037a0007" "gic.GICD_PIDR2 0x000000000000003b" "gic.cpu0.ICC_CTLR_EL1 0x0000000000008c00" \
