@@ -261,7 +261,8 @@ schedule() {
 	if [ -n "${H_QUEUE[$i]}" ]; then
 		read -r j rest <<<"${H_QUEUE[$i]}"
 		H_QUEUE[$i]=$rest
-		if [ "$j" = save ]; then mx_host_send "$i" "save k$((i + 1))"; else mx_host_send "$i" "$j"; fi
+		# save and suite name where their results go: k1, k2...
+		mx_host_send "$i" "$j k$((i + 1))"
 		return
 	fi
 	for j in ${H_TODO[$i]}; do
@@ -354,6 +355,9 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_env "$i"
 		[ ! -f "$MX_SHARE/states/k$((i + 1))" ] ||
 			tail -n +2 "$MX_SHARE/states/k$((i + 1))" >"${K_OUT[$i]}/state.stream"
+		# run_tests.sh's own results (TAP, JUnit, logs) of the host's suite.
+		[ ! -d "$MX_SHARE/results/k$((i + 1))" ] ||
+			cp -R "$MX_SHARE/results/k$((i + 1))" "${K_OUT[$i]}/suite"
 	fi
 done
 mx_now; T_HOSTS=$((REPLY - MX_T0))
