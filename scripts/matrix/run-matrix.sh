@@ -186,14 +186,7 @@ for i in "${!K_LABEL[@]}"; do
 	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
 		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" >"${K_OUT[$i]}/spec.env"
 	K_OK[$i]=0
-	case ${K_KIND[$i]} in
-	path)
-		mx_get_path_kernel "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1 ;;
-	*)
-		if mx_resolve "${K_KIND[$i]}" "${K_KERNEL[$i]}" && mx_get_debian_kernel; then
-			K_OK[$i]=1
-		fi ;;
-	esac
+	mx_get_kernel "${K_KIND[$i]}" "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1
 	if [ "${K_OK[$i]}" = 1 ]; then
 		K_DIR[$i]=$KDIR
 		cp "$KDIR/info" "${K_OUT[$i]}/kernel.env"
