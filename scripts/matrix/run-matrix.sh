@@ -186,14 +186,7 @@ for i in "${!K_LABEL[@]}"; do
 	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
 		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" >"${K_OUT[$i]}/spec.env"
 	K_OK[$i]=0
-	case ${K_KIND[$i]} in
-	path)
-		mx_get_path_kernel "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1 ;;
-	*)
-		if mx_resolve "${K_KIND[$i]}" "${K_KERNEL[$i]}" && mx_get_debian_kernel; then
-			K_OK[$i]=1
-		fi ;;
-	esac
+	mx_get_kernel "${K_KIND[$i]}" "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1
 	if [ "${K_OK[$i]}" = 1 ]; then
 		K_DIR[$i]=$KDIR
 		cp "$KDIR/info" "${K_OUT[$i]}/kernel.env"
@@ -261,7 +254,8 @@ schedule() {
 	if [ -n "${H_QUEUE[$i]}" ]; then
 		read -r j rest <<<"${H_QUEUE[$i]}"
 		H_QUEUE[$i]=$rest
-		if [ "$j" = save ]; then mx_host_send "$i" "save k$((i + 1))"; else mx_host_send "$i" "$j"; fi
+		# save and suite name where their results go: k1, k2...
+		mx_host_send "$i" "$j k$((i + 1))"
 		return
 	fi
 	for j in ${H_TODO[$i]}; do
@@ -354,6 +348,9 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_env "$i"
 		[ ! -f "$MX_SHARE/states/k$((i + 1))" ] ||
 			tail -n +2 "$MX_SHARE/states/k$((i + 1))" >"${K_OUT[$i]}/state.stream"
+		# run_tests.sh's own results (TAP, JUnit, logs) of the host's suite.
+		[ ! -d "$MX_SHARE/results/k$((i + 1))" ] ||
+			cp -R "$MX_SHARE/results/k$((i + 1))" "${K_OUT[$i]}/suite"
 	fi
 done
 mx_now; T_HOSTS=$((REPLY - MX_T0))

@@ -38,7 +38,7 @@ t_grep "its kernel: a timeout, saying there was no output" \
 t_grep "its cell: not run, with the reason" '^  A -> A  not-run: .*zero.Image: timeout after 5 s booting' "$T_OUT"
 t_check "nothing left behind" left
 t_check "matrix.json written" test -s "$tmp/o1/matrix.json"
-t_grep "JUnit: the boot is an error" '<testcase classname="kernel .*zero.Image" name="boot"><error message="timeout: timeout after 5 s booting' "$tmp/o1.xml"
+t_grep "JUnit: the boot is an error" '<testcase classname="kernel .*zero.Image" name="boot" time="0.000"><error message="timeout: timeout after 5 s booting' "$tmp/o1.xml"
 t_check "the console log kept" test -f "$tmp/o1/kernels/k1/console.log"
 
 t_status "QEMU refuses the host CPU: an error cell" 1 "${M[@]}" --host-cpu no-such-cpu --out "$tmp/o2" "$tmp/zero.Image"

@@ -92,8 +92,11 @@ t_check "the info names the release" grep -qx 'release=6.1.0-56-arm64' "$KDIR/in
 t_eq "only the wanted modules, each after what it depends on" \
 	"virtio_pci_modern_dev.ko virtio_pci.ko 9pnet.ko 9pnet_virtio.ko netfs.ko fscache.ko 9p.ko " "$(order "$KDIR/modules.cpio.gz")"
 t_check "the unpacked packages are not kept" test -z "$(ls -A "$MX_CACHE/kernels" | grep unpack)"
-mx_resolve version 6.1 && mx_get_debian_kernel
-t_eq "second use: not fetched again" 1 "$(wc -l <"$FAKE_LOG")"
+mx_get_kernel version 6.1 "$tmp/scratch"
+t_eq "second use (the driver's mx_get_kernel): not fetched again" 1 "$(wc -l <"$FAKE_LOG")"
+t_eq "second use: the cached kernel" "$MX_CACHE/kernels/linux-image-6.1.0-56-arm64_6.1.192-2" "$KDIR"
+if mx_get_kernel nfs server:/k "$tmp/scratch"; then t_fail "a kind no case handles must fail"; else
+	t_check "a kind no case handles: named, with the file to add it to" grep -q "no way to get a kernel of kind 'nfs' (scripts/matrix/lib/kernels.bash)" <<<"$MX_ERR"; fi
 
 mx_resolve version 7.3 && mx_get_debian_kernel
 t_eq "7.3: the three packages in one fetch" \
@@ -126,6 +129,6 @@ t_eq "tree: its modules in order" "9pnet.ko 9p.ko " "$(order "$tmp/k1/modules.cp
 mx_get_path_kernel "$tree/arch/arm64/boot/Image" "$tmp/k2"
 t_eq "tree's Image path: the same modules" "9pnet.ko 9p.ko " "$(order "$tmp/k2/modules.cpio.gz")"
 cp "$tree/arch/arm64/boot/Image" "$tmp/Image.alone"
-mx_get_path_kernel "$tmp/Image.alone" "$tmp/k3"
+mx_get_kernel path "$tmp/Image.alone" "$tmp/k3"
 t_eq "an Image alone: no modules" "" "$(order "$tmp/k3/modules.cpio.gz")"
 t_done

@@ -42,7 +42,17 @@ for k in k1 k2; do
 	t_eq "$k: idregs passed under KVM" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"idregs\"][0]")"
 	t_eq "$k: probes ran to its end (PASS or FAIL)" True "$(q "[t[\"outcome\"] in (\"PASS\", \"FAIL\") for t in $k[\"tests\"] if t[\"name\"] == \"probes\"][0]")"
 	t_check "$k: its fingerprint" test -s "$tmp/out/kernels/$k/fingerprint.txt"
-	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/tests/idregs.log"
+	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/suite/logs/idregs.log"
+	# The suite inside is run_tests.sh's: its own JUnit and TAP are the results.
+	t_eq "$k: run_tests.sh's JUnit from inside the host parses and holds kvm.cfg's tests, run under kvm" \
+		"accel=kvm selftest idregs probes" "$(python3 -c '
+import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+p = {x.get("name"): x.get("value") for x in r.iter("property")}
+print("accel=%s %s" % (p.get("accel"), " ".join(t.get("name") for t in r.iter("testcase"))))' "$tmp/out/kernels/$k/suite/junit.xml" 2>&1)"
+	t_grep "$k: run_tests.sh's TAP from inside the host, its plan at the end" '^1\.\.3$' "$tmp/out/kernels/$k/suite/suite.tap"
+	t_eq "$k: the matrix's tests are the runner's, with its outcomes" True \
+		"$(q "[t[\"name\"] for t in $k[\"tests\"]] == [\"selftest\", \"idregs\", \"probes\"]")"
 	t_nogrep "$k: the fingerprint is the emulated host's CPU, not a TCG model" '^sysreg.MIDR_EL1 0x00000000411fd07' "$tmp/out/kernels/$k/fingerprint.txt"
 	t_eq "$k: a KVM register list of over 200 registers" True "$(q "$k[\"register_count\"] > 200")"
 	t_eq "$k: itself to itself: identical" identical "$(q "C[(\"$k\", \"$k\")][\"status\"]")"
@@ -60,6 +70,8 @@ done
 t_grep "the matrix on the terminal" '^  A   identical ' "$tmp/run.out"
 t_grep "where the time went" '^  A 6.1: boot [0-9.]+ s; QEMU start-up inside' "$tmp/run.out"
 t_status "JUnit: well-formed" 0 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/junit.xml"
+t_grep "JUnit: kernel 6.1's suite is the runner's document (its properties kept)" \
+	'<testsuite name="kernel 6.1" tests="3" .*hostname=' "$tmp/junit.xml"
 t_status "compared with itself: nothing worse" 0 "${R[@]}" compare "$tmp/m.json" "$tmp/m.json"
 t_check "nothing left behind (QEMU, temp dirs)" \
 	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"

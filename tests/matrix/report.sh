@@ -26,7 +26,7 @@ t_grep "text: where the time went" '^  total 110.0 s' "$T_OUT"
 t_status "junit: written" 0 "${R[@]}" junit $D/tonight.json
 cp "$T_OUT" "$tmp/junit.xml"
 t_status "junit: well-formed XML" 0 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/junit.xml"
-t_grep "junit: a suite per kernel" '<testsuite name="kernel 7.3" tests="4" failures="1" errors="0">' "$tmp/junit.xml"
+t_nogrep "junit: no per-kernel testcases written from matrix.json (the runner's JUnit is the one)" 'classname="kernel' "$tmp/junit.xml"
 t_grep "junit: the migration suite counts changed and refused cells as failures" \
 	'<testsuite name="migration" tests="9" failures="5" errors="0">' "$tmp/junit.xml"
 t_grep "junit: a cell's failure says why" '<testcase classname="migration" name="6.12 -&gt; 7.3" time="3.000"><failure type="refused" message="qemu-system-aarch64: load of migration failed: Invalid argument"/>' "$tmp/junit.xml"
@@ -40,6 +40,9 @@ m["cells"][4].update(status="not-run", summary="6.12: timeout after 120 s bootin
 json.dump(m, open(sys.argv[2], "w"))
 EOF
 t_eq "status: a kernel that did not boot makes it 1" 1 "$("${R[@]}" status "$tmp/broken.json")"
+python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); m["kernels"][0]["suite"] = None; json.dump(m, open(sys.argv[2], "w"))' \
+	"$D/tonight.json" "$tmp/nosuite.json"
+t_eq "status: a kernel whose suite left no JUnit makes it 1" 1 "$("${R[@]}" status "$tmp/nosuite.json")"
 
 t_status "compare: tonight is worse than last night" 1 "${R[@]}" compare $D/lastnight.json $D/tonight.json
 cp "$T_OUT" "$tmp/compare.out"
@@ -85,9 +88,21 @@ for i in 1 2 3; do
 	printf 'status=ok\nreason=\nboot_ms=3000\nkernel=fake-%s\nkvm=1\nmode=vhe\nshare=1\nuptime=2.5\n' "$i" >"$k/host.env"
 	{
 		echo "@@GV ready kernel=fake-$i kvm=1 mode=vhe share=1 uptime=2.5 modules_ms=1"
+		echo "@@GV measure qemu-startup rc=0 ms=1234"
 		frame "save-k$i" SAVE_STATE="$tmp/state$i" -- arm/migrate.flat -cpu "${cpus[$((i - 1))]}" -append 'count=1 rate_ms=0'
-		frame idregs -- arm/idregs.flat -cpu "${cpus[$((i - 1))]}"
 	} | sed 's/$/\r/' >"$k/console.log"
+	# The suite as init runs it: run_tests.sh, its JUnit, TAP and logs.
+	printf '[idregs]\nfile = idregs.flat\nextra_params = -cpu %s\ngroups = matrix\n' "${cpus[$((i - 1))]}" >"$tmp/k$i.cfg"
+	mkdir -p "$k/suite/logs"
+	TMPDIR=$tmp TIMEOUT=30s GUESTVIEW_LOG_DIR=$k/suite/logs ./run_tests.sh --config "$tmp/k$i.cfg" -g matrix -t \
+		--junit "$k/suite/junit.xml" >"$k/suite/suite.tap" 2>&1
+	if [ "$i" = 3 ]; then
+		# Host 3 had no share: init sends the runner's files on the console.
+		for f in suite.tap junit.xml logs/idregs.log; do
+			{ echo "@@GV file $f"; cat "$k/suite/$f"; echo "@@GV file-end $f"; } | sed 's/$/\r/' >>"$k/console.log"
+		done
+		rm -rf "$k/suite"
+	fi
 	tail -n +2 "$tmp/state$i" >"$k/state.stream"
 done
 for i in 1 2 3; do
@@ -98,7 +113,7 @@ done
 # A fourth "kernel" that never booted, and a restore the host did not finish.
 mkdir -p "$out/kernels/k4"
 printf 'label=broken\nkind=path\n' >"$out/kernels/k4/spec.env"
-printf 'status=timeout\nreason=timeout after 15 s booting (no console output at all)\n' >"$out/kernels/k4/host.env"
+printf 'status=timeout\nreason=timeout after 15 s booting (last console line: a\001b & c)\n' >"$out/kernels/k4/host.env"
 sed -i '/@@GV test-begin restore-k3/,$d' "$out/kernels/k2/console.log"
 printf '@@GV test-begin restore-k3\nhalf a line' >>"$out/kernels/k2/console.log"
 printf 'k4\tk1\tno state from broken: timeout after 15 s booting\n' >"$out/notrun.tsv"
@@ -124,7 +139,27 @@ t_eq "cell 4->1: the driver's reason" "no state from broken: timeout after 15 s 
 t_check "cell 1->4: the destination's failure" grep -q '^broken: timeout after 15 s booting' <<<"$(cell k1 k4 summary)"
 t_check "per kernel: the fingerprint, extracted" test -s "$out/kernels/k1/fingerprint.txt"
 t_check "per kernel: the register list" grep -q "^ID_AA64MMFR0_EL1 " "$out/kernels/k1/registers.txt"
-t_check "per kernel: test logs split out of the console" grep -q '^arm/run: PASS' "$out/kernels/k1/tests/idregs.log"
+t_check "per kernel: the save's log split out of the console" grep -q '^arm/run: PASS' "$out/kernels/k1/runs/save-k1.log"
+t_eq "per kernel: its tests are the runner's JUnit testcases" '[["idregs", "PASS"]]' \
+	"$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(json.dumps([[t["name"], t["outcome"]] for t in m["kernels"][0]["tests"]]))' "$tmp/m.json")"
+t_eq "without the share: the runner's JUnit taken from the console's file frames" '[["idregs", "PASS"]]' \
+	"$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(json.dumps([[t["name"], t["outcome"]] for t in m["kernels"][2]["tests"]]))' "$tmp/m.json")"
+t_check "without the share: the runner's TAP kept as it was" grep -qx '1\.\.1' "$out/kernels/k3/suite/suite.tap"
+t_check "without the share: the fingerprint from the idregs log the console carried" test -s "$out/kernels/k3/fingerprint.txt"
+t_check "per kernel: the fingerprint comes from the runner's log" grep -q '^sysreg.MIDR_EL1 0x00000000411fd070' "$out/kernels/k1/fingerprint.txt"
+t_eq "qemu-startup: the host's measure line" 1234 \
+	"$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["kernels"][0]["timings"]["qemu_startup_ms"])' "$tmp/m.json")"
+
+# JUnit of the matrix: each kernel's suite is the runner's document; what
+# the matrix writes itself (boot errors, cells) escaped as junit.bash does.
+t_status "junit: from the built matrix" 0 "${R[@]}" junit "$tmp/m.json"
+cp "$T_OUT" "$tmp/m.xml"
+t_status "junit: a control character in a host's last console line still parses (xml.etree)" 0 \
+	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$tmp/m.xml"
+t_grep "junit: the control character became '?', as junit.bash makes it" 'message="timeout: timeout after 15 s booting \(last console line: a\?b &amp; c\)"' "$tmp/m.xml"
+t_grep "junit: kernel cpu1's suite is the runner's, renamed to the kernel" '<testsuite name="kernel cpu1" tests="1" failures="0" errors="0" skipped="0"' "$tmp/m.xml"
+t_grep "junit: its testcase, classed by kernel, with the runner's system-out" '<testcase classname="kernel cpu1" name="idregs" time="[0-9.]+">' "$tmp/m.xml"
+t_grep "junit: the runner's property (what it ran with)" '<property name="accel" value="tcg" */>' "$tmp/m.xml"
 t_check "kernel differences: fingerprints of 1 and 3 differ" python3 -c '
 import json,sys; m=json.load(open(sys.argv[1]))
 d=[d for d in m["kernel_diffs"] if d["a"]=="k1" and d["b"]=="k3"][0]

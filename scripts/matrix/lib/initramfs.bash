@@ -5,8 +5,9 @@
 #   common   (not compressed) busybox-static, bash, GNU timeout, Debian's arm64 QEMU 7.2
 #            (qemu-system-arm) and the shared libraries these need, found
 #            by following DT_NEEDED (aarch64-linux-gnu-readelf); the
-#            payloads (arm/*.flat), arm/run and what it sources (the outcome
-#            table tables/outcomes.bash, scripts/runner/*.bash), the
+#            payloads (arm/*.flat), run_tests.sh, arm/run and what they
+#            source (tables/outcomes.bash, scripts/runner/*.bash), the
+#            matrix's suite (scripts/matrix/kvm.cfg), the
 #            host tools built for aarch64 (host/cross.mk) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
 #            a checksum of everything that goes in.
@@ -95,11 +96,14 @@ mx_lib_closure() {
 	done
 }
 
-# The files of the guest suite that go into /gv.
+# The files of the guest suite that go into /gv: what run_tests.sh and
+# arm/run source and run (the runner's whole library, the generated outcome
+# table, the matrix's own cfg), the payloads, the host tools for aarch64.
 mx_gv_files() {
-	printf '%s\n' arm/run tables/outcomes.bash scripts/runner/words.bash scripts/runner/durations.bash \
-		scripts/runner/shellquote.bash arm/selftest.flat arm/idregs.flat \
-		arm/probes.flat arm/migrate.flat host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp
+	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash scripts/matrix/kvm.cfg \
+		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
+		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp
+	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)
 }
 
 # mx_common_initramfs: builds (or finds) the common archive; sets MX_COMMON.
@@ -139,7 +143,7 @@ mx_common_initramfs() {
 	for f in $(mx_gv_files); do
 		case $f in
 		host/aarch64/*) cp "$MX_ROOT/$f" "$stage/gv/host/${f##*/}" ;;
-		*) cp "$MX_ROOT/$f" "$stage/gv/$f" ;;
+		*) mkdir -p "$(dirname "$stage/gv/$f")" && cp "$MX_ROOT/$f" "$stage/gv/$f" ;;
 		esac || mx_die 3 "cannot copy $f"
 	done
 	cp "$MX_ROOT/scripts/matrix/init" "$stage/init" && chmod 755 "$stage/init"

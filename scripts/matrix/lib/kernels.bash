@@ -193,3 +193,17 @@ mx_get_path_kernel() {
 	mx_modules_initramfs "$tree" "$KDIR/modules.cpio.gz" || return 1
 	printf 'package=\nversion=\nrelease=\npackages=\nimage=%s\n' "$path" >"$KDIR/info"
 }
+
+# mx_get_kernel KIND KERNEL SCRATCH: the kernel a specification names
+# (mx_parse_spec's SPEC_KIND and SPEC_KERNEL), ready to boot; sets KDIR (a
+# directory with Image, modules.cpio.gz and info) or returns 1 with the
+# reason in MX_ERR.  SCRATCH is a directory of the run's own for a kernel
+# that is not cached.  A new kind of kernel source is a case here and its
+# syntax in spec.bash: the driver and the report take any kind.
+mx_get_kernel() {
+	case $1 in
+	path) mx_get_path_kernel "$2" "$3" ;;
+	version | package) mx_resolve "$1" "$2" && mx_get_debian_kernel ;;
+	*) MX_ERR="no way to get a kernel of kind '$1' (scripts/matrix/lib/kernels.bash)"; return 1 ;;
+	esac
+}
