@@ -58,7 +58,7 @@ junit_write() {
 	local file=$1 us=$2 props=$3 logdir=$4 i n=0 nfail=0 nerr=0 nskip=0
 	local head stamp host t p tail line dir tag rc
 	shift 4
-	local -a out=() cases=()
+	local -a out=()
 	for i in "$@"; do
 		n=$((n + 1))
 		case ${R_STATUS[i]} in
