@@ -3,6 +3,13 @@
  * one line "PASS: prefix: message" (or FAIL, SKIP, XFAIL, XPASS, KFAIL,
  * INFO); report_summary() prints the counts and gives the exit status.
  * Safe to call from any CPU: the counters and prefixes are under a lock.
+ *
+ * The host reads these lines back, one result per check (TAP subtests,
+ * JUnit testcases): scripts/runner/checks.bash holds the table of the
+ * format and its parser.  A new verdict word, or another line layout, is
+ * a change there too; tests/runner/checks.sh compares verdict_names below
+ * with that table and parses a real payload's output.  A check's name ends
+ * at the first " (" or "; " of its message: put measured values after it.
  */
 #include "libcflat.h"
 #include "spinlock.h"

@@ -32,6 +32,7 @@ CFG_KEY_SPEC=(
 	"dest_qemu         binary      env=DEST_QEMU needs=migration         destination QEMU, as qemu (default: the source's)"
 	"dest_params       dest_words  env=DEST_PARAMS needs=migration       destination's QEMU options, replacing the source's same ones"
 	"migration_refused regex       env=MIGRATION_REFUSAL needs=migration ERE: must be refused with a matching diagnosis (XFAIL)"
+	"baseline          word        env=BASELINE                          reviewed fingerprint (baselines/qemu-X.Y/NAME.fp, from the repo root): FAIL when a key moved"
 )
 declare -A CFG_KEY_TYPE=() CFG_KEY_ALIAS=() CFG_KEY_ENV=() CFG_KEY_NEEDS=()
 CFG_KEY_NAMES='' CFG_ENV_KEYS=()

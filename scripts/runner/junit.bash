@@ -15,6 +15,12 @@
 # "skipped" attribute therefore counts SKIPs and XFAILs; the property
 # expected_failures says how many of them are XFAILs.
 #
+# Each check a payload reported (lib/report.c's lines, read by checks.bash)
+# is a testcase of its own after the payload's, with classname the test's
+# name and name the check's, so that a dashboard shows which check broke
+# and follows it from run to run; its verdict maps as checks.bash's table
+# says.  The counts of the suite include them.
+#
 # Guest consoles can print anything: escape sequences and bytes that are not
 # UTF-8 would make the document unparseable, so xml_escape removes them.
 
@@ -62,6 +68,34 @@ junit_write() {
 		*) ! verdict_failed "$i" || nfail=$((nfail + 1)) ;;
 		esac
 	done
+	# The checks' testcases, by test (CASES_OF[i]: its lines, one string).
+	local -A cases_of=()
+	local j cls c
+	for i in "$@"; do
+		[ -z "${PLAN_SKIP[i]+set}" ] || continue
+		checks_read "$logdir/${CFG_NAME[i]}.log"
+		xml_escape "${CFG_NAME[i]}"
+		cls=$REPLY c=''
+		for ((j = 0; j < ${#CHECK_NAME[@]}; j++)); do
+			n=$((n + 1))
+			xml_escape "${CHECK_NAME[j]}"
+			c+="    <testcase classname=\"$cls\" name=\"$REPLY\" time=\"0\">"
+			xml_escape "${CHECK_DETAIL[j]}"
+			case ${CHECK_VERDICT[j]} in
+			PASS) c+='</testcase>' ;;
+			SKIP) c+="<skipped message=\"$REPLY\"/></testcase>" nskip=$((nskip + 1)) ;;
+			XFAIL | KFAIL) c+="<skipped message=\"${CHECK_VERDICT[j]}: $REPLY\"/></testcase>" nskip=$((nskip + 1)) ;;
+			*)
+				nfail=$((nfail + 1))
+				c+="<failure type=\"${CHECK_VERDICT[j]}\" message=\"$REPLY\">"
+				xml_escape "${CHECK_VERDICT[j]}: ${CHECK_NAME[j]}${CHECK_DETAIL[j]:+ ${CHECK_DETAIL[j]}}"
+				c+="$REPLY</failure></testcase>"
+				;;
+			esac
+			c+=$'\n'
+		done
+		cases_of[$i]=${c%$'\n'}
+	done
 	fmt_secs "$us" 3
 	head="tests=\"$n\" failures=\"$nfail\" errors=\"$nerr\" skipped=\"$nskip\" time=\"$REPLY\""
 	printf -v stamp '%(%Y-%m-%dT%H:%M:%S)T' -1
@@ -105,6 +139,7 @@ junit_write() {
 			tail+=$REPLY$'\n'
 		done
 		out+=("      <system-out>$tail</system-out>" "    </testcase>")
+		[ -z "${cases_of[$i]:-}" ] || out+=("${cases_of[$i]}")
 	done
 	out+=("  </testsuite>" "</testsuites>")
 	case $file in */*) dir=${file%/*} dir=${dir:-/} ;; *) dir=. ;; esac

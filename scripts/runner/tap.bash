@@ -3,8 +3,54 @@
 # The plan ("1..N") comes last, after the tests that actually completed, so
 # the stream stays valid when the run is cut short (Ctrl-C, harness error):
 # a consumer then sees N results and a plan of N.
+#
+# Each payload's checks (lib/report.c's lines, read by checks.bash) come
+# first, as an indented subtest of the payload's test point -- TAP 14's
+# form, "    # Subtest: NAME", the points, their plan -- which a TAP 13
+# consumer passes over as lines it does not know; the payload's own line
+# follows, so the stream has one top-level point per payload as before.
+
+# shellcheck source=scripts/runner/checks.bash
+. "${BASH_SOURCE[0]%/*}/checks.bash" || return 1
 
 tap_header() { printf 'TAP version 13\n'; }
+
+# tap_desc STR: REPLY = STR as a TAP description: one line, and '#' (which
+# would start a directive) and '\' escaped as TAP says.
+tap_desc() {
+	local s=${1//[[:cntrl:]]/?}
+	s=${s//\\/\\\\}
+	REPLY=${s//#/\\#}
+}
+
+# tap_checks NAME LOG: the checks of the payload's LOG as NAME's subtest
+# (nothing when the log holds none: a runner SKIP, a QEMU error).  A
+# failing check gets a YAML block with its verdict and detail.
+tap_checks() {
+	local name=$1 log=$2 j n d why
+	checks_read "$log"
+	n=${#CHECK_NAME[@]}
+	[ "$n" -gt 0 ] || return 0
+	tap_desc "$name"
+	printf '    # Subtest: %s\n' "$REPLY"
+	for ((j = 0; j < n; j++)); do
+		tap_desc "${CHECK_NAME[j]}"
+		d=$REPLY
+		why=${CHECK_DETAIL[j]//[[:cntrl:]]/ }
+		case ${CHECK_VERDICT[j]} in
+		PASS) printf '    ok %d - %s\n' $((j + 1)) "$d" ;;
+		SKIP) printf '    ok %d - %s # SKIP %s\n' $((j + 1)) "$d" "${why:-skipped}" ;;
+		XFAIL) printf '    not ok %d - %s # TODO expected failure %s\n' $((j + 1)) "$d" "$why" ;;
+		KFAIL) printf '    not ok %d - %s # TODO known failure %s\n' $((j + 1)) "$d" "$why" ;;
+		*)
+			printf '    not ok %d - %s\n      ---\n      result: %s\n' $((j + 1)) "$d" "${CHECK_VERDICT[j]}"
+			yaml_quote "${CHECK_DETAIL[j]}"
+			printf '      detail: %s\n      ...\n' "$REPLY"
+			;;
+		esac
+	done
+	printf '    1..%d\n' "$n"
+}
 
 # yaml_quote STR: REPLY = STR as a YAML double-quoted scalar.
 yaml_quote() {
@@ -27,8 +73,12 @@ yaml_quote() {
 # known problem is gone ("TODO passed" / "unexpectedly succeeded" in prove
 # and Test::Harness), exactly what an XFAIL test does not report -- when
 # the refusal disappears arm/run says FAIL, and so do we.  So "not ok".
+#
+# Its checks come first (tap_checks), read from LOG_DIR/<name>.log (LOG is
+# that log as shown to the user); a test the runner skipped has none.
 tap_result() {
 	local n=$1 i=$2 log=$3 status=${R_STATUS[$2]} name=${CFG_NAME[$2]}
+	[ -n "${PLAN_SKIP[i]+set}" ] || tap_checks "$name" "$LOG_DIR/$name.log"
 	case $status in
 	PASS) printf 'ok %d - %s\n' "$n" "$name" ;;
 	SKIP) printf 'ok %d - %s # SKIP %s\n' "$n" "$name" "${R_DETAIL[i]//[[:cntrl:]]/ }" ;;
