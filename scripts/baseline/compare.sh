@@ -10,14 +10,17 @@
 # printed decoded (gvfp diff's text) and named one a line.
 #
 # QEMU and ACCEL are what the run used.  A baseline taken with another
-# QEMU version (major.minor) or accelerator is a configuration error, not a
-# difference: the suite would compare two different things.
+# QEMU version (major.minor) or accelerator does not apply to this run: not a
+# difference (the two would be different things), and not an error of the
+# run either (the machine has another QEMU; it needs baselines of its own),
+# so it is said and the test skips (exit 3).
 #
 # The keys of baselines/volatile.keys (--volatile: another list) are left
 # out of both sides, and said so.
 #
 # Exit status: 0 nothing moved, 1 keys moved, 2 a configuration or input
-# error (its reason is the last line on stderr).
+# error, 3 the baseline does not apply to this QEMU or accelerator (for 2
+# and 3, the reason is the last line on stderr).
 set -u
 here=$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd) || exit 2
 # shellcheck source=scripts/baseline/lib.bash
@@ -40,10 +43,11 @@ command -v python3 >/dev/null || die "python3 not found (it reads gvfp diff --js
 
 baseline_header "$baseline" || die "$BL_ERROR"
 qemu_version "$qemu" || die "$REPLY"
+not_applicable() { echo "$prog: $*" >&2; exit 3; }
 [ "$REPLY" = "$BL_QEMU" ] ||
-	die "$shown is a baseline of QEMU $BL_QEMU, this run's QEMU ($qemu) is $REPLY: a configuration error, not a difference (bless one for $REPLY: scripts/baseline/bless.sh)"
+	not_applicable "$shown is a baseline of QEMU $BL_QEMU, this run's QEMU ($qemu) is $REPLY: not comparable (bless one for $REPLY: scripts/baseline/bless.sh)"
 [ "$accel" = "$BL_ACCEL" ] ||
-	die "$shown was taken under $BL_ACCEL, this run used $accel: a configuration error, not a difference"
+	not_applicable "$shown was taken under $BL_ACCEL, this run used $accel: not comparable"
 volatile_load "$volatile" || die "$REPLY"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guestview-baseline.XXXXXX") || die "cannot create a temporary directory"
