@@ -212,6 +212,10 @@ mx_now; T_PREP=$((REPLY - MX_T0))
 
 # --- the hosts ---------------------------------------------------------------------
 qemu_version=$("$MX_QEMU" --version 2>/dev/null | head -n 1)
+# The test bed's own version (7.2.22 of "QEMU emulator version 7.2.22 (Debian
+# ...)"), for the hosts: known gaps of an emulated host are recorded per
+# QEMU version (tables/errata.def), and the guest must know which it runs on.
+MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"$qemu_version")
 {
 	printf 'started=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	printf 'host_cpu=%s\nhost_mem=%s\nhost_smp=%s\n' "$MX_HOST_CPU" "$MX_HOST_MEM" "$MX_HOST_SMP"
