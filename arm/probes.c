@@ -33,8 +33,6 @@
 #include "probe_run.h"
 #include "smp.h"
 
-static const char *const class_names[] = { "U", "K", "N" };
-
 struct override {
 	int probe, field;
 	long min;
@@ -136,9 +134,9 @@ static void judge(enum probe_id p, enum probe_pass pass, bool adv, bool enable_a
 	else if (v.leak == LEAK_NONE && got.type != VT_TRAP)
 		report_fail("%s: %s; %s", name, what, terms);
 	else if (v.kind == PV_KFAIL)
-		report_kfail(true, false, "%s (class %s): %s; %s", name, class_names[d->cls], what, terms);
+		report_kfail(true, false, "%s (class %s): %s; %s", name, probe_class_name(d->cls), what, terms);
 	else
-		report_fail("%s (class %s): %s; %s", name, class_names[d->cls], what, terms);
+		report_fail("%s (class %s): %s; %s", name, probe_class_name(d->cls), what, terms);
 }
 
 /* host_kernel=, testbed_qemu=: a version, or abort naming the argument. */

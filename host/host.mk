@@ -24,34 +24,24 @@ GVFP_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 # No library beyond libc: gvfp is also built for and run on arm64 hosts.
 GVFP_SRCS := host/gvfp.c host/fingerprint.c host/decode.c host/diff.c host/show.c host/json.c \
 	host/idfield.c host/keys.c
-GVFP_OBJS := $(GVFP_SRCS:.c=.o) host/idregs.o host/exception_classes.o host/firmware.o host/devkeys.o
+# The tables compiled into gvfp as into the guest (host/<name>.o).
+GVFP_TABLE_SRCS := tables/idregs.c tables/exception_classes.c tables/firmware.c tables/devkeys.c \
+	tables/probes.c
+GVFP_TABLE_OBJS := $(patsubst tables/%.c,host/%.o,$(GVFP_TABLE_SRCS))
+GVFP_OBJS := $(GVFP_SRCS:.c=.o) $(GVFP_TABLE_OBJS)
 GVFP_HDRS := host/fingerprint.h host/decode.h host/diff.h host/show.h host/json.h host/idfield.h \
 	host/keys.h
-# The tables compiled into gvfp as into the guest (host/<name>.o above).
-GVFP_TABLE_SRCS := tables/idregs.c tables/exception_classes.c tables/firmware.c tables/devkeys.c
 # The harness takes everything but main().
 FUZZ_SRCS := host/fuzz_fingerprint.c $(filter-out host/gvfp.c,$(GVFP_SRCS)) $(GVFP_TABLE_SRCS)
 TABLE_DEPS := tables/idregs.h $(wildcard tables/idregs.def tables/idrules.def) $(IDFIELDS_H) \
-	tables/firmware.h tables/firmware.def tables/devkeys.h tables/devkeys.def
+	tables/exception_classes.def tables/firmware.h tables/firmware.def tables/devkeys.h \
+	tables/devkeys.def tables/probes.h tables/probes.def tables/errata.def
 
 $(GVFP_SRCS:.c=.o): host/%.o: host/%.c config.mak
 	$(quiet) HOSTCC $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 
-host/idregs.o: tables/idregs.c $(TABLE_DEPS) config.mak
-	$(quiet) HOSTCC $@
-	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
-
-host/exception_classes.o: tables/exception_classes.c tables/exception_classes.def config.mak
-	$(quiet) HOSTCC $@
-	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
-
-# The firmware calls and the GIC/timer/PMU keys, as the guest writes them.
-host/firmware.o: tables/firmware.c tables/firmware.h tables/firmware.def config.mak
-	$(quiet) HOSTCC $@
-	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
-
-host/devkeys.o: tables/devkeys.c tables/devkeys.h tables/devkeys.def config.mak
+$(GVFP_TABLE_OBJS): host/%.o: tables/%.c $(TABLE_DEPS) config.mak
 	$(quiet) HOSTCC $@
 	$(Q)$(HOST_CC) $(GVFP_CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -14,6 +14,7 @@
  *       bits), "meaning" (or null) } ], "unnamed_bits": "0x..." or null } ] }
  */
 #include "show.h"
+#include "probes.h"
 #include "decode.h"
 #include "idregs.h"
 #include "json.h"
@@ -245,6 +246,10 @@ void table_text(FILE *out)
 	}
 	for (int i = 0; i < NR_IDRULES; i++)
 		fprintf(out, "rule %s: %s\n", idrules[i].name, idrules[i].citation);
+	for (int i = 0; i < NR_PROBES; i++)
+		fprintf(out, "probe %s: class %s, at %s, advertised when %s\n", probes[i].name,
+			probe_class_name(probes[i].cls), probes[i].el == EL_BOTH ? "EL1 and EL0" : "EL1",
+			probes[i].cond);
 }
 
 void table_json(FILE *out)
@@ -281,6 +286,17 @@ void table_json(FILE *out)
 		json_begin_object(&j, NULL);
 		json_string(&j, "name", idrules[i].name);
 		json_string(&j, "citation", idrules[i].citation);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	/* tables/probes.def: what scripts read instead of parsing the .def. */
+	json_begin_array(&j, "probes");
+	for (int i = 0; i < NR_PROBES; i++) {
+		json_begin_object(&j, NULL);
+		json_string(&j, "name", probes[i].name);
+		json_string(&j, "class", probe_class_name(probes[i].cls));
+		json_string(&j, "advertised_when", probes[i].cond);
+		json_string(&j, "levels", probes[i].el == EL_BOTH ? "EL1 and EL0" : "EL1");
 		json_end_object(&j);
 	}
 	json_end_array(&j);

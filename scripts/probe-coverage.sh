@@ -1,48 +1,78 @@
 #!/bin/bash
-# scripts/probe-coverage.sh [--run]: which probes the suite has seen on
-# both sides.  A probe that was only ever seen executing proves half of
+# scripts/probe-coverage.sh [--run] [LOGDIR]: which probes the suite has seen
+# on both sides.  A probe that was only ever seen executing proves half of
 # what it claims; this reads the fingerprints of every probes-* test in
-# logs/ (--run: run `run_tests.sh -g probes` first) and prints, per probe,
-# its class (from tables/probes.def) and the configurations in which it
-# executed and in which it was UNDEFINED, at EL1; then the totals.
+# LOGDIR (default logs/; --run: run `run_tests.sh -g probes` first) and
+# prints, per probe, its class and the configurations in which it executed
+# and in which it was UNDEFINED, at EL1; then the totals.
+#
+# Everything comes through host/gvfp's JSON: the probe table from `gvfp
+# table --json` (tables/probes.def, as compiled), each fingerprint from
+# `gvfp extract` and `gvfp show --json`.  Nothing here parses a console
+# log or the .def file.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-if [ "${1-}" = --run ]; then
-	./run_tests.sh -g probes >/dev/null || echo "probe-coverage: some probes tests failed; counting what ran" >&2
+run=
+[ "${1-}" != --run ] || { run=1; shift; }
+logdir=${1:-logs}
+gvfp=host/gvfp
+[ -x "$gvfp" ] || { echo "probe-coverage: $gvfp not built (run make)" >&2; exit 2; }
+if [ -n "$run" ]; then
+	GUESTVIEW_LOG_DIR=$logdir ./run_tests.sh -g probes >/dev/null ||
+		echo "probe-coverage: some probes tests failed; counting what ran" >&2
 fi
 shopt -s nullglob
-logs=(logs/probes-*.log)
-[ ${#logs[@]} -gt 0 ] || { echo "probe-coverage: no logs/probes-*.log: run with --run" >&2; exit 2; }
+logs=("$logdir"/probes-*.log)
+[ ${#logs[@]} -gt 0 ] || { echo "probe-coverage: no $logdir/probes-*.log: run with --run" >&2; exit 2; }
 
-awk '
-FNR == 1 && FILENAME ~ /probes\.def$/ { table = 1 }
-FNR == 1 && FILENAME !~ /probes\.def$/ {
-	table = 0; cfg = FILENAME; sub(/^logs\/probes-/, "", cfg); sub(/\.log$/, "", cfg); ncfg++
-}
-table && /^PROBE\(/ {
-	line = $0; sub(/^PROBE\(/, "", line); split(line, f, ",")
-	name = f[1]; order[++n] = name
-	if (match(line, /CLASS_[UKN]/)) cls[name] = substr(line, RSTART + 6, 1)
-	next
-}
-!table && /^probe\.[a-z0-9_]+ / {
-	name = $1; sub(/^probe\./, "", name)
-	if ($2 == "exec") { if (!(name SUBSEP cfg in ex)) { ex[name, cfg]; exec_in[name] = exec_in[name] " " cfg } }
-	else if ($2 == "undef") { if (!(name SUBSEP cfg in un)) { un[name, cfg]; undef_in[name] = undef_in[name] " " cfg } }
-}
-END {
-	printf "%-22s %-5s %-5s %-5s %s\n", "probe", "class", "exec", "undef", "first configuration seen executing / UNDEFINED"
-	for (i = 1; i <= n; i++) {
-		p = order[i]; e = (p in exec_in); u = (p in undef_in)
-		split(exec_in[p], a, " "); split(undef_in[p], b, " ")
-		printf "%-22s %-5s %-5s %-5s %s / %s\n", p, cls[p], e ? "yes" : "-", u ? "yes" : "-", e ? a[1] : "-", u ? b[1] : "-"
-		total[cls[p]]++; if (e && u) both[cls[p]]++; else if (e) only_e[cls[p]]++; else if (u) only_u[cls[p]]++
-		all++; if (e && u) allboth++
-	}
-	printf "\n%d configurations; %d probes, %d seen on both sides\n", ncfg, all, allboth
-	split("U K N", cl, " ")
-	for (j = 1; j <= 3; j++) {
-		c = cl[j]
-		printf "class %s: %3d probes, %3d both sides, %3d only executing, %3d only UNDEFINED\n", c, total[c], both[c], only_e[c], only_u[c]
-	}
-}' tables/probes.def "${logs[@]}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-coverage.XXXXXX") || exit 2
+trap 'rm -rf -- "$tmp"' EXIT
+"$gvfp" table --json >"$tmp/table.json" || exit 2
+for log in "${logs[@]}"; do
+	cfg=${log##*/probes-} cfg=${cfg%.log}
+	if "$gvfp" extract "$log" -o "$tmp/$cfg.fp" 2>"$tmp/err" &&
+		"$gvfp" show --json "$tmp/$cfg.fp" >"$tmp/$cfg.json"; then
+		continue
+	fi
+	echo "probe-coverage: $log: no fingerprint ($(tail -n 1 "$tmp/err")); left out" >&2
+	rm -f "$tmp/$cfg.json"
+done
+python3 - "$tmp" "${logs[@]}" <<'PY'
+import json, os, sys
+
+tmp, logs = sys.argv[1], sys.argv[2:]
+probes = json.load(open(os.path.join(tmp, "table.json")))["probes"]
+seen = {p["name"]: {"exec": [], "undef": []} for p in probes}
+ncfg = 0
+for log in logs:
+    cfg = os.path.basename(log)[len("probes-"):-len(".log")]
+    path = os.path.join(tmp, cfg + ".json")
+    if not os.path.exists(path):
+        continue
+    ncfg += 1
+    for e in json.load(open(path))["entries"]:
+        key = e["key"]
+        # EL1's plain run is probe.NAME; probe.el0.NAME and .own_enable_clear are other runs.
+        if not key.startswith("probe.") or key.count(".") != 1:
+            continue
+        name = key[len("probe."):]
+        if name in seen and e["value"] in ("exec", "undef"):
+            seen[name][e["value"]].append(cfg)
+
+print("%-22s %-5s %-5s %-5s %s" % ("probe", "class", "exec", "undef",
+      "first configuration seen executing / UNDEFINED"))
+total, both, only_e, only_u = {}, {}, {}, {}
+for p in probes:
+    name, cls, s = p["name"], p["class"], seen[p["name"]]
+    e, u = bool(s["exec"]), bool(s["undef"])
+    print("%-22s %-5s %-5s %-5s %s / %s" % (name, cls, "yes" if e else "-", "yes" if u else "-",
+          s["exec"][0] if e else "-", s["undef"][0] if u else "-"))
+    total[cls] = total.get(cls, 0) + 1
+    bucket = both if e and u else only_e if e else only_u if u else None
+    if bucket is not None:
+        bucket[cls] = bucket.get(cls, 0) + 1
+print("\n%d configurations; %d probes, %d seen on both sides" % (ncfg, len(probes), sum(both.values())))
+for c in ("U", "K", "N"):
+    print("class %s: %3d probes, %3d both sides, %3d only executing, %3d only UNDEFINED" %
+          (c, total.get(c, 0), both.get(c, 0), only_e.get(c, 0), only_u.get(c, 0)))
+PY

@@ -36,6 +36,13 @@ bool probe_advertised(enum probe_id p, const uint64_t *values, struct probe_eval
 	}
 }
 
+const char *probe_class_name(int cls)
+{
+	static const char *const names[] = { [CLASS_U] = "U", [CLASS_K] = "K", [CLASS_N] = "N" };
+
+	return cls >= 0 && cls <= CLASS_N ? names[cls] : "?";
+}
+
 int probe_by_name(const char *name)
 {
 	for (int i = 0; i < NR_PROBES; i++)

@@ -64,10 +64,13 @@ bool probe_has_own_enable(enum probe_id p);
 bool probe_enable_advertised(enum probe_id p, const uint64_t *values);
 
 /*
- * The fingerprint's value for a probe that trapped with its own enable's
- * EC while that enable was clear: the guest's own trap, not the
- * hypervisor's.  Written by lib/view.c, read by host/fingerprint.c.
+ * A probe that trapped with its own enable's EC while that enable was clear
+ * (the guest's own trap, not the hypervisor's) is FP_VAL_OWNTRAP in the
+ * fingerprint (tables/fpformat.h).
  */
+
+/* "U", "K" or "N": the class's letter, as probes.def and the README write it. */
+const char *probe_class_name(int cls);
 
 /* ---- verdicts ---- */
 
