@@ -29,7 +29,7 @@ REPO=${REPO%/.}
 }
 # shellcheck disable=SC2034 # read by cfg.bash: gvmigrate names the migration modes
 CFG_GVMIGRATE=$REPO/host/gvmigrate
-for lib in words durations shellquote cfg select logtail verdict jobs report tap junit; do
+for lib in words durations shellquote cfg select logtail verdict jobs report tap junit logdir; do
 	# shellcheck source=/dev/null
 	. "$REPO/scripts/runner/$lib.bash" || {
 		echo "$PROG: cannot load $REPO/scripts/runner/$lib.bash" >&2
@@ -57,7 +57,9 @@ failed), TIMEOUT or ERROR, then a SUMMARY line.
   -v             show each test's console output (live with -j 1)
   -h, --help     this help
 
-Each test's command line and full output are in logs/<test>.log.
+Each run writes its logs into a directory of its own, logs/run-DATE-TIME-PID/
+(two runs at once never share a file); logs/latest points to the newest.
+Each test's command line and full output are in logs/latest/<test>.log.
 
 Environment:
   TIMEOUT        timeout for every test (timeout(1) duration; overrides the
@@ -72,7 +74,7 @@ Environment:
   NO_COLOR       when set, no colours (there are none unless stdout is a tty)
   GUESTVIEW_RUN  the per-payload runner (default: arm/run)
   GUESTVIEW_PAYLOAD_DIR  where 'file' payloads are (default: arm/)
-  GUESTVIEW_LOG_DIR      where logs go (default: logs/)
+  GUESTVIEW_LOG_DIR      where the runs' log directories go (default: logs/)
   GUESTVIEW_TIMEOUT_GRACE  seconds past a test's timeout before $PROG
                  itself kills an arm/run that did not stop (default 10)
 
@@ -80,7 +82,8 @@ Exit status: 0 every test passed, skipped or failed as expected (XFAIL);
 1 a test failed, timed out or errored (e.g. a bad QEMU option); 2 bad
 command line, config or environment value (nothing was run); 3 harness
 error (arm/run or timeout(1) missing, QEMU binary missing: arm/run exit 3;
-a missing binary named by a test's qemu or dest_qemu key is a SKIP);
+a missing binary named by a test's qemu or dest_qemu key is a SKIP, one
+that is there but not executable a configuration error, status 2);
 130 interrupted (SIGINT, SIGTERM).
 EOF
 }
@@ -141,7 +144,7 @@ done
 # ---- environment ----
 RUN=${GUESTVIEW_RUN:-$REPO/arm/run}
 PAYLOAD_DIR=${GUESTVIEW_PAYLOAD_DIR:-$REPO/arm}
-LOG_DIR=${GUESTVIEW_LOG_DIR:-$REPO/logs}
+LOG_ROOT=${GUESTVIEW_LOG_DIR:-$REPO/logs}
 GRACE=${GUESTVIEW_TIMEOUT_GRACE:-10}
 [[ $GRACE =~ ^[0-9]{1,5}$ ]] || die_usage "GUESTVIEW_TIMEOUT_GRACE must be a number of seconds, got '$GRACE'"
 if [ -n "${TIMEOUT:-}" ] && ! duration_valid "$TIMEOUT"; then
@@ -209,12 +212,22 @@ cfg_binary() {
 # there.  A second QEMU is optional on some hosts, so that is a SKIP, not an
 # error; a binary under deps/ comes from scripts/setup-deps.sh, which leaves
 # deps/<dir>.unavailable ("SECONDS<tab>why") when it could not fetch it.
+# A path that is there but is no executable file is not "absent": it is a
+# broken set-up or a wrong path, and skipping would turn a run that tests
+# nothing green, so that is a configuration error (PREP_ERRORS, file:line).
 binary_skip() {
 	local i=$1 key val dir note when why
 	for key in qemu dest_qemu; do
 		[ -n "${CFG_AT[$i.$key]+set}" ] || continue
 		val=${CFG_VAL[$i.$key]}
 		cfg_binary "$val" && continue
+		if [[ $val == */* ]] && [ -e "$REPLY" ]; then
+			if [ -d "$REPLY" ]; then why='a directory'
+			elif ! [ -f "$REPLY" ]; then why='not a regular file'
+			else why='not executable'; fi
+			PREP_ERRORS+=("$CFG_SHOWN:${CFG_AT[$i.$key]}: $key $val of test '${CFG_NAME[i]}' is $why (a binary that is there must run; fix its mode or the path)")
+			return
+		fi
 		case $val in
 		deps/*/*)
 			dir=${val#deps/} dir=${dir%%/*}
@@ -223,10 +236,7 @@ binary_skip() {
 			[ -f "$note" ] && IFS=$'\t' read -r when why <"$note"
 			PLAN_SKIP[i]="$key $val not found: ${why:-not set up, run scripts/setup-deps.sh}"
 			;;
-		*/*)
-			if [ -e "$REPLY" ]; then PLAN_SKIP[i]="$key $val is not executable"
-			else PLAN_SKIP[i]="$key $val not found"; fi
-			;;
+		*/*) PLAN_SKIP[i]="$key $val not found" ;;
 		*) PLAN_SKIP[i]="$key $val: no such command on PATH" ;;
 		esac
 		return
@@ -266,7 +276,7 @@ if [ -n "$OPT_JUNIT" ]; then
 fi
 [ -x "$RUN" ] || die_harness "per-payload runner '$RUN' not found or not executable${GUESTVIEW_RUN:+ (from GUESTVIEW_RUN)}"
 command -v timeout >/dev/null || die_harness "timeout(1) not found (it is in coreutils)"
-[ -d "$LOG_DIR" ] || mkdir -p -- "$LOG_DIR" || die_harness "cannot create log directory '$LOG_DIR'"
+logdir_init "$LOG_ROOT" || die_harness "cannot create a log directory in '$LOG_ROOT'"
 
 # ---- running ----
 report_colours
@@ -286,6 +296,9 @@ trap 'on_signal SIGINT' INT
 trap 'on_signal SIGTERM' TERM
 trap 'on_signal SIGHUP' HUP
 # A reader that went away (run_tests.sh | head): stop, and write no more.
+# Every write to stdout below has its stderr on /dev/null: the write that
+# meets the closed pipe fails before this trap runs, and bash would say
+# "write error: Broken pipe" for it.
 trap 'exec >/dev/null; on_signal SIGPIPE' PIPE
 trap 'jobs_cleanup; [ -z "$JUNIT_TMP" ] || rm -rf -- "$JUNIT_TMP"' EXIT
 jobs_init || die_harness "cannot create a temporary directory in ${TMPDIR:-/tmp}"
@@ -397,7 +410,7 @@ NSEL=${#SEL[@]}
 next_launch=0 next_report=0
 now_us
 RUN_START=$REPLY
-[ -z "$OPT_TAP" ] || tap_header
+[ -z "$OPT_TAP" ] || tap_header 2>/dev/null
 while :; do
 	while [ -z "$STOP$INTERRUPTED" ] && [ ${#JOB_PID[@]} -lt "$OPT_J" ] && [ $next_launch -lt "$NSEL" ]; do
 		i=${SEL[next_launch]}
@@ -413,7 +426,7 @@ while :; do
 	[ -z "$INTERRUPTED" ] || jobs_stop_all
 	collect_finished
 	while [ $next_report -lt "$NSEL" ] && [ -n "${TEST_DONE[${SEL[next_report]}]+set}" ]; do
-		report_one "${SEL[next_report]}"
+		report_one "${SEL[next_report]}" 2>/dev/null
 		next_report=$((next_report + 1))
 	done
 	[ -z "$INTERRUPTED" ] || break
@@ -435,12 +448,14 @@ note="accel $ACCEL, logs in $REPLY/"
 report_summary ${#COMPLETED[@]} $N_PASS $N_FAIL $N_TIMEOUT $N_ERROR $N_SKIP $N_XFAIL $NOTRUN "$ELAPSED" "$note"
 SUMMARY=$REPLY
 if [ -n "$OPT_TAP" ]; then
-	[ -z "$STOP" ] || printf '# %s: stopped: %s\n' "$PROG" "$STOP"
-	printf '# %s\n' "$SUMMARY"
-	tap_plan "$TAP_N"
+	{
+		[ -z "$STOP" ] || printf '# %s: stopped: %s\n' "$PROG" "$STOP"
+		printf '# %s\n' "$SUMMARY"
+		tap_plan "$TAP_N"
+	} 2>/dev/null
 else
 	[ -z "$STOP" ] || printf '%s: stopped: %s\n' "$PROG" "$STOP" >&2
-	printf '%s\n' "$SUMMARY"
+	printf '%s\n' "$SUMMARY" 2>/dev/null
 fi
 
 status=0

@@ -227,6 +227,20 @@ static void print_qemu_error(const char *sep)
 		}
 }
 
+/*
+ * The QEMU of the run that refused a foreign connection, if one did: a
+ * local process connected to a destination's port before its source
+ * (vm.c).  Whatever the outcome, the report and the RESULT line say it:
+ * " (destination 2 refused a foreign connection: TLS handshake failed: ...)".
+ */
+static const struct vm *foreign_vm(void)
+{
+	for (int i = 0; i < 3; i++)
+		if (R.vm[i].foreign[0])
+			return &R.vm[i];
+	return NULL;
+}
+
 /* The guest's "EXIT:" line came: it ran to its end on some QEMU of the run. */
 static bool guest_finished(void)
 {
@@ -250,6 +264,10 @@ static void print_result(int rc)
 		rc = EXIT_HARNESS_ERROR;
 		token = outcome_token(rc);
 	}
+	if (foreign_vm())
+		printf("gvmigrate: %s refused a foreign connection to its migration port "
+		       "(another local process connected before the source): %s\n",
+		       foreign_vm()->name, foreign_vm()->foreign);
 	printf("gvmigrate: RESULT %s %d %u", token, rc, n);
 	switch (rc) {
 	case EXIT_PASS:
@@ -294,6 +312,8 @@ static void print_result(int rc)
 		       "gvmigrate could not run (the reason is above)");
 		break;
 	}
+	if (foreign_vm())
+		printf(" (%s refused a foreign connection: %s)", foreign_vm()->name, foreign_vm()->foreign);
 	printf("\n");
 	fflush(stdout);
 }

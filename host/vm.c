@@ -123,6 +123,28 @@ int vm_on_console(struct vm *vm)
 	return n == 0 ? -1 : 0;
 }
 
+/*
+ * A connection to a destination's migration port that failed QEMU's TLS
+ * handshake (migtls.c: the stream is authenticated with the run's key):
+ * on 127.0.0.1 any local process can connect first, and QEMU says
+ * "qemu-system-aarch64: TLS handshake failed: <GnuTLS's reason>" and keeps
+ * waiting.  Not the run's error, so not first_error; but the run's report
+ * must say it happened (vm->foreign, QEMU's words from "TLS handshake").
+ */
+static const char TLS_REFUSAL[] = "TLS handshake failed";
+
+static bool foreign_refused(struct vm *vm, const char *line)
+{
+	const char *p = strstr(line, TLS_REFUSAL);
+
+	/* Only a QEMU waiting for a stream (-incoming) has a port to connect to. */
+	if (!p || !vm->incoming)
+		return false;
+	if (!vm->foreign[0])
+		snprintf(vm->foreign, sizeof(vm->foreign), "%.*s", (int)sizeof(vm->foreign) - 1, p);
+	return true;
+}
+
 int vm_on_stderr(struct vm *vm)
 {
 	char line[LINEBUF_SIZE];
@@ -135,6 +157,8 @@ int vm_on_stderr(struct vm *vm)
 		if (used < sizeof(vm->errors))
 			snprintf(vm->errors + used, sizeof(vm->errors) - used, "%.*s\n",
 				 (int)(sizeof(vm->errors) - used - 1), line);
+		if (foreign_refused(vm, line))
+			continue;
 		if (!vm->first_error[0])
 			snprintf(vm->first_error, sizeof(vm->first_error), "%.*s",
 				 (int)sizeof(vm->first_error) - 1, line);

@@ -22,7 +22,8 @@ struct vm {
 	int qmp_listen;			/* until QEMU has connected */
 	char qmp_path[PATH_MAX];
 	struct linebuf out, err;
-	char first_error[512];		/* QEMU's first stderr line */
+	char first_error[512];		/* QEMU's first stderr line (not a foreign connection's) */
+	char foreign[256];		/* the first foreign connection it refused: QEMU's words */
 	char errors[2048];		/* and all of them (the first 2 KiB), for diagnoses */
 	char mig_status[32];		/* last MIGRATION event's status */
 	bool resumed;			/* RESUME event */

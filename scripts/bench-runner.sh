@@ -25,7 +25,7 @@ for ((r = 1; r <= rounds; r++)); do
 	[ "$rc" -le 1 ] || { echo "bench-runner: run_tests.sh exited $rc:"; tail -n 5 "$tmp/suite.out"; exit 1; }
 	echo $(((t1 - t0) / 1000)) >>"$tmp/suite.us"
 	raw=0 tests=0
-	for log in logs/*.log; do
+	for log in logs/latest/*.log; do
 		# Line 2 of each log is arm/run's quoted QEMU command line.
 		cmd=$(sed -n 2p "$log")
 		case $cmd in *qemu-system-*) ;; *) continue ;; esac

@@ -59,23 +59,55 @@ cfg_init_keys() {
 }
 cfg_init_keys
 
-# Test names become log file names (logs/<name>.log), so keep them plain.
+# Test names become log file names (logs/<name>.log), so keep them plain,
+# and short: a file name has at most 255 bytes (NAME_MAX), and a name is
+# also a line of the results.
 CFG_NAME_RE='^[A-Za-z0-9_][A-Za-z0-9_.+-]*$'
+CFG_NAME_MAX=128
 
 # Parse results.  Test i (0-based, config order) has CFG_NAME[i], the line
 # of its [section] CFG_LINE[i], and for each key given CFG_VAL[i.key] and
 # its line CFG_AT[i.key] (aliases stored under the key they stand for).
-# CFG_WORDS[i] holds extra_params already split, each word followed by a
-# newline (a config line cannot contain one, so no word can); cfg_words
-# turns it back into an array.  CFG_APPEND[i] is set when they hold -append.
+# extra_params, already split: CFG_NWORDS[i] words, word k in
+# CFG_WORD[i.k]; cfg_words turns them back into an array.  CFG_APPEND[i] is
+# set when they hold -append.
 CFG_FILE='' CFG_SHOWN='' CFG_N=0
-CFG_NAME=() CFG_LINE=() CFG_WORDS=() CFG_APPEND=() CFG_ERRORS=()
-declare -A CFG_VAL=() CFG_AT=() CFG_INDEX=() CFG_GROUP_SEEN=()
+CFG_NAME=() CFG_LINE=() CFG_NWORDS=() CFG_APPEND=() CFG_ERRORS=()
+declare -A CFG_VAL=() CFG_AT=() CFG_INDEX=() CFG_GROUP_SEEN=() CFG_WORD=()
 
 # cfg_error LINE MESSAGE.  Entries are "LINE<tab>FILE:LINE: MESSAGE" so that
 # cfg_print_errors can show them in line order (some are only found at the
-# end of a section).
-cfg_error() { CFG_ERRORS+=("$1"$'\t'"$CFG_SHOWN:$1: $2"); }
+# end of a section).  A config may hold anything, escape sequences too:
+# bytes that are not printable ASCII are shown as \xNN, never sent to the
+# terminal as they are.
+cfg_error() {
+	cfg_escape "$2"
+	CFG_ERRORS+=("$1"$'\t'"$CFG_SHOWN:$1: $REPLY")
+}
+
+# cfg_escape TEXT: REPLY = TEXT with each byte outside printable ASCII
+# (control characters, escape sequences, UTF-8, binary) as \xNN.
+cfg_escape() {
+	local LC_ALL=C s=$1 out='' c k
+	REPLY=$s
+	[[ $s == *[![:print:]]* ]] || return 0
+	for ((k = 0; k < ${#s}; k++)); do
+		c=${s:k:1}
+		case $c in
+		[\ -~]) out+=$c ;;
+		*) printf -v c '\\x%02x' "'$c"; out+=$c ;;
+		esac
+	done
+	REPLY=$out
+}
+
+# cfg_q VALUE: REPLY = VALUE quoted for a message, cut after
+# CFG_SHOW_MAX characters (a 1 MB line is not repeated whole).
+CFG_SHOW_MAX=80
+cfg_q() {
+	if [ ${#1} -le "$CFG_SHOW_MAX" ]; then REPLY="'$1'"
+	else REPLY="'${1:0:CFG_SHOW_MAX}'... (${#1} characters)"; fi
+}
 
 # cfg_print_errors: the errors, in line order, on stderr.
 cfg_print_errors() {
@@ -84,51 +116,68 @@ cfg_print_errors() {
 
 # cfg_parse FILE SHOWN: parse FILE; messages name it as SHOWN.  Returns 1
 # when there are errors (in CFG_ERRORS).
+#
+# Linear in the size of FILE (a 1 MB config, one long line or many short
+# ones, takes seconds, not hours): each bash expansion of a string may cost
+# the whole string, and a pattern that does not match at once ("${l%x}",
+# "${l#"$prefix"}", "${l##*[![:space:]]}") the whole string again for each
+# byte it tries.  So the steps below are expansions that match at the first
+# byte they try, or regular expressions (one pass of glibc's matcher), and
+# everything is bytes (LC_ALL=C), not characters.
 cfg_parse() {
 	CFG_FILE=$1 CFG_SHOWN=$2
+	local LC_ALL=C line key val ln=0 cur=-1
 	local -a lines
-	local line key val ln=0 cur=-1
 	if ! [ -f "$CFG_FILE" ] || ! mapfile -t lines <"$CFG_FILE" 2>/dev/null; then
 		CFG_ERRORS+=("0"$'\t'"$CFG_SHOWN: cannot read config file")
 		return 1
 	fi
+	cfg_find_nul
 	for line in "${lines[@]}"; do
 		ln=$((ln + 1))
-		line=${line%$'\r'}
-		# Trim surrounding whitespace.
-		line=${line#"${line%%[![:space:]]*}"}
-		line=${line%"${line##*[![:space:]]}"}
+		case $line in [[:space:]]* | *[[:space:]]) cfg_trim "$line"; line=$REPLY ;; esac
 		case $line in
 		'' | '#'*) continue ;;
 		'['*']')
 			[ "$cur" -ge 0 ] && cfg_end_section "$cur"
-			key=${line:1:${#line}-2}
-			key=${key#"${key%%[![:space:]]*}"}
-			key=${key%"${key##*[![:space:]]}"}
+			cfg_trim "${line:1:${#line}-2}"
+			key=$REPLY
 			if ! [[ $key =~ $CFG_NAME_RE ]]; then
-				cfg_error "$ln" "bad test name '$key' (letters, digits, . _ + - only: it names logs/<test>.log)"
+				cfg_q "$key"
+				cfg_error "$ln" "bad test name $REPLY (letters, digits, . _ + - only: it names logs/<test>.log)"
+			elif [ ${#key} -gt "$CFG_NAME_MAX" ]; then
+				cfg_q "$key"
+				cfg_error "$ln" "test name of ${#key} characters, at most $CFG_NAME_MAX (it names logs/<test>.log): $REPLY"
 			elif [ -n "${CFG_INDEX[$key]+set}" ]; then
 				cfg_error "$ln" "duplicate test '$key' (first defined at line ${CFG_LINE[${CFG_INDEX[$key]}]})"
 			fi
 			cur=$CFG_N
 			CFG_N=$((CFG_N + 1))
-			CFG_NAME[cur]=$key CFG_LINE[cur]=$ln CFG_WORDS[cur]=''
+			CFG_NAME[cur]=$key CFG_LINE[cur]=$ln CFG_NWORDS[cur]=0
 			[ -n "${CFG_INDEX[$key]+set}" ] || CFG_INDEX[$key]=$cur
 			;;
 		*=*)
-			key=${line%%=*} val=${line#*=}
-			key=${key%"${key##*[![:space:]]}"}
-			val=${val#"${val%%[![:space:]]*}"}
+			# The key: up to the first '=' (a regex: "${line%%=*}" tries
+			# every byte of a long key against the rest of the line).
+			[[ $line =~ ^[^=]*= ]]
+			key=${BASH_REMATCH%=} val=${line:${#BASH_REMATCH}}
+			cfg_trim "$key"
+			key=$REPLY
+			cfg_trim "$val"
+			val=$REPLY
 			if ! [[ $key =~ ^[A-Za-z_][A-Za-z0-9_-]*$ ]]; then
-				cfg_error "$ln" "malformed line: '$line' (expected 'key = value')"
+				cfg_q "$line"
+				cfg_error "$ln" "malformed line: $REPLY (expected 'key = value')"
 			elif [ "$cur" -lt 0 ]; then
-				cfg_error "$ln" "key '$key' outside of a [test-name] section"
+				cfg_q "$key"
+				cfg_error "$ln" "key $REPLY outside of a [test-name] section"
 			else
 				cfg_set "$cur" "$key" "$val" "$ln"
 			fi
 			;;
 		*)
-			cfg_error "$ln" "malformed line: '$line' (expected '[test-name]', 'key = value' or '# comment')"
+			cfg_q "$line"
+			cfg_error "$ln" "malformed line: $REPLY (expected '[test-name]', 'key = value' or '# comment')"
 			;;
 		esac
 	done
@@ -137,12 +186,45 @@ cfg_parse() {
 	[ ${#CFG_ERRORS[@]} -eq 0 ]
 }
 
+# cfg_trim TEXT: REPLY = TEXT without the white space around it (CR of a
+# CRLF file included), in one pass however long TEXT is.
+cfg_trim() {
+	REPLY=$1
+	if [[ $REPLY == [[:space:]]* ]]; then
+		[[ $REPLY =~ ^[[:space:]]+ ]]
+		REPLY=${REPLY:${#BASH_REMATCH}}
+	fi
+	if [[ $REPLY == *[[:space:]] ]]; then
+		# The last byte that is not white space, and what follows it.
+		[[ $REPLY =~ [^[:space:]][[:space:]]*$ ]]
+		REPLY=${REPLY:0:${#REPLY}-${#BASH_REMATCH}+1}
+	fi
+}
+
+# cfg_find_nul: an error for each line of CFG_FILE that holds a NUL byte.
+# mapfile (and every other way bash reads a line) stops the line there
+# and drops the rest of it without a word: "smp = 2<NUL>junk" would read as
+# "smp = 2".  A text file has no NUL, so look once for the first one.
+cfg_find_nul() {
+	local chunk ln=1 last=0
+	local -a nl
+	# Each chunk ends with a NUL (the one that does not is the file's end).
+	while IFS= read -r -d '' chunk; do
+		mapfile -t nl <<<"$chunk"
+		ln=$((ln + ${#nl[@]} - 1))
+		[ "$ln" = "$last" ] ||
+			cfg_error "$ln" "NUL byte in the line (not a text file? bash would silently cut the line there)"
+		last=$ln
+	done <"$CFG_FILE"
+}
+
 # cfg_set I KEY VALUE LINE: record one key of test I, checking it.
 cfg_set() {
 	local i=$1 key=$2 val=$3 ln=$4 canon=$2
 	[ -n "${CFG_KEY_ALIAS[$key]+set}" ] && canon=${CFG_KEY_ALIAS[$key]}
 	if [ -z "${CFG_KEY_TYPE[$canon]+set}" ]; then
-		cfg_error "$ln" "unknown key '$key' (known keys: $CFG_KEY_NAMES)"
+		cfg_q "$key"
+		cfg_error "$ln" "unknown key $REPLY (known keys: $CFG_KEY_NAMES)"
 		return
 	fi
 	if [ -n "${CFG_AT[$i.$canon]+set}" ]; then
@@ -158,7 +240,9 @@ cfg_set() {
 
 # cfg_check_value I KEY TYPE VALUE LINE: the per-type check of one value.
 cfg_check_value() {
-	local i=$1 key=$2 type=$3 val=$4 ln=$5 g
+	local i=$1 key=$2 type=$3 val=$4 ln=$5 g q
+	# The value as messages quote it (cfg_q, without its call when short).
+	if [ ${#val} -le "$CFG_SHOW_MAX" ]; then q="'$val'"; else cfg_q "$val"; q=$REPLY; fi
 	case $type in
 	payload | count | accel | word | duration | migration | binary | dest_words | regex)
 		if [ -z "$val" ]; then cfg_error "$ln" "empty value for '$key'"; return; fi
@@ -167,16 +251,17 @@ cfg_check_value() {
 	case $type in
 	payload)
 		[[ $val == */* || $val == *[[:space:]]* ]] &&
-			cfg_error "$ln" "$key must be a file name in arm/, got '$val'"
+			cfg_error "$ln" "$key must be a file name in arm/, got $q"
 		;;
 	count)
 		[[ $val =~ ^[1-9][0-9]{0,3}$ ]] ||
-			cfg_error "$ln" "$key must be an integer >= 1, got '$val'"
+			cfg_error "$ln" "$key must be an integer >= 1, got $q"
 		;;
 	qemu_words)
 		if words_split "$val"; then
 			for g in "${WORDS[@]}"; do
-				CFG_WORDS[i]+=$g$'\n'
+				CFG_WORD[$i.${CFG_NWORDS[i]}]=$g
+				CFG_NWORDS[i]=$((CFG_NWORDS[i] + 1))
 				case $g in
 				-smp | --smp) cfg_error "$ln" "$key must not contain $g: use the smp key" ;;
 				-append | --append) CFG_APPEND[i]=$g ;;
@@ -192,26 +277,26 @@ cfg_check_value() {
 		for g in $val; do
 			# shellcheck disable=SC2034 # read by select.bash
 			if [[ $g =~ $CFG_NAME_RE ]]; then CFG_GROUP_SEEN[$g]=1
-			else cfg_error "$ln" "bad group name '$g' in $key"; fi
+			else cfg_q "$g"; cfg_error "$ln" "bad group name $REPLY in $key"; fi
 		done
 		;;
 	accel)
 		case $val in
 		kvm | tcg) ;;
-		*) cfg_error "$ln" "$key must be kvm or tcg, got '$val'" ;;
+		*) cfg_error "$ln" "$key must be kvm or tcg, got $q" ;;
 		esac
 		;;
 	word)
-		[[ $val == *[[:space:]]* ]] && cfg_error "$ln" "$key must be one word, got '$val'"
+		[[ $val == *[[:space:]]* ]] && cfg_error "$ln" "$key must be one word, got $q"
 		;;
 	duration)
 		duration_valid "$val" ||
-			cfg_error "$ln" "$key must be a timeout(1) duration such as 90s, 2m or 1.5h, got '$val'"
+			cfg_error "$ln" "$key must be a timeout(1) duration such as 90s, 2m or 1.5h, got $q"
 		;;
 	migration)
 		if cfg_migration_modes; then
 			[[ " $CFG_MODES " == *" $val "* ]] ||
-				cfg_error "$ln" "$key must be one of: $CFG_MODES (host/gvmigrate --list-modes), got '$val'"
+				cfg_error "$ln" "$key must be one of: $CFG_MODES (host/gvmigrate --list-modes), got $q"
 		else
 			cfg_error "$ln" "$key: $CFG_MODES"
 		fi
@@ -220,7 +305,7 @@ cfg_check_value() {
 		# Whether it exists is decided when the run starts (a SKIP when
 		# not: a second QEMU is optional on some hosts).
 		[[ $val == *[[:space:]]* ]] &&
-			cfg_error "$ln" "$key must be one path or command name, got '$val'"
+			cfg_error "$ln" "$key must be one path or command name, got $q"
 		;;
 	dest_words)
 		# arm/run splits it again with the same splitter (words.bash).
@@ -233,7 +318,7 @@ cfg_check_value() {
 		[[ "" =~ $val ]]
 		rc=$?
 		[ "$rc" != 2 ] ||
-			cfg_error "$ln" "$key: '$val' is not a valid extended regular expression"
+			cfg_error "$ln" "$key: $q is not a valid extended regular expression"
 		;;
 	*)
 		cfg_error "$ln" "internal error: key '$key' has unknown type '$type'"
@@ -274,12 +359,9 @@ cfg_end_section() {
 
 # cfg_words I: WORDS = the extra_params words of test I.
 cfg_words() {
-	local s=${CFG_WORDS[$1]}
+	local k
 	WORDS=()
-	while [ -n "$s" ]; do
-		WORDS+=("${s%%$'\n'*}")
-		s=${s#*$'\n'}
-	done
+	for ((k = 0; k < CFG_NWORDS[$1]; k++)); do WORDS+=("${CFG_WORD[$1.$k]}"); done
 }
 
 # cfg_get I KEY DEFAULT: REPLY = the value of KEY for test I, or DEFAULT.

@@ -25,9 +25,12 @@ t_status "a payload that never finishes times out (124)" 124 env TIMEOUT=1 arm/r
 t_grep "timeout stated" '^arm/run: TIMEOUT after 1$' "$T_OUT"
 
 # A guest that powers off without a status line: movz/movk w0 = PSCI
-# SYSTEM_OFF, hvc #0.  QEMU exits 0, but nothing was reported.
+# SYSTEM_OFF, hvc #0.  QEMU exits 0, but nothing was reported.  An arm64
+# Image header first (arm/run refuses a payload without one): a branch
+# over it, text_offset 0, image_size, flags, the magic "ARM\x64" at 56.
 . ./config.mak
-printf 'movz w0, #0x0008\nmovk w0, #0x8400, lsl #16\nhvc #0\n' > "$tmp/off.s"
+printf '%s\n' 'b 1f' '.long 0' '.quad 0, 0x1000, 0x8, 0, 0, 0' '.ascii "ARMd"' '.long 0' \
+	'1: movz w0, #0x0008' 'movk w0, #0x8400, lsl #16' 'hvc #0' > "$tmp/off.s"
 "${CROSS_PREFIX}as" -o "$tmp/off.o" "$tmp/off.s" && "${CROSS_PREFIX}objcopy" -O binary "$tmp/off.o" "$tmp/off.bin"
 t_status "QEMU exiting without a status line is an error (2)" 2 arm/run "$tmp/off.bin"
 t_grep "stated" "^arm/run: QEMU_ERROR: QEMU exited without the payload's status line" "$T_OUT"

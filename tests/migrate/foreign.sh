@@ -3,7 +3,8 @@
 # waiting destination first, with a stream QEMU would load (a state this
 # guest saved), gets nothing loaded -- the stream is authenticated with a
 # key made for the run (QEMU's migration TLS) -- and the run still migrates,
-# with the destination's refusal in its output.  Both QEMUs the project uses.
+# with the destination's refusal in its output and its verdict.  Both QEMUs
+# the project uses.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 cd "$T_ROOT" || exit 2
@@ -33,5 +34,12 @@ for qemu in "${qemus[@]}"; do
 	t_grep "QEMU $v: migration 2 went to destination 2 after all" \
 		'^gvmigrate: migration 2 \(tcp\): destination 1 -> destination 2' "$T_OUT"
 	t_grep "QEMU $v: the guest's own state arrived" '^PASS: migration 2: the guest.s view is unchanged' "$T_OUT"
+	# Said in the verdict, not only in QEMU's lines above it.
+	t_grep "QEMU $v: gvmigrate's report says a foreign connection was refused" \
+		'^gvmigrate: destination 2 refused a foreign connection to its migration port .*: TLS handshake failed' "$T_OUT"
+	t_grep "QEMU $v: so does its RESULT line" \
+		'^gvmigrate: RESULT PASS 0 2 .* \(destination 2 refused a foreign connection: TLS handshake failed' "$T_OUT"
+	t_grep "QEMU $v: and arm/run's verdict" \
+		'^arm/run: PASS: .*\(destination 2 refused a foreign connection: TLS handshake failed' <(tail -n 1 "$T_OUT")
 done
 t_done

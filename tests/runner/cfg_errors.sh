@@ -237,5 +237,5 @@ EOF2
 sed -i 's/$/\r/' "$RT_CFG"
 rt_run
 t_eq "every key in good form: runs, exit 0" 0 "$RT_RC"
-t_grep "every key in good form: args passed" "stub-argv: \[-smp\] \[3\] \[-m\] \[256\] \[-name\] \[x y\] \[-append\] \[a # not a comment\]" "$RT/logs/a.log"
+t_grep "every key in good form: args passed" "stub-argv: \[-smp\] \[3\] \[-m\] \[256\] \[-name\] \[x y\] \[-append\] \[a # not a comment\]" "$RT/logs/latest/a.log"
 t_done

@@ -25,7 +25,7 @@ file = skip.flat
 EOF2
 
 # times_out: the output with times blanked, to compare runs.
-times_out() { sed -E 's/[0-9]+\.[0-9]+s/T/g' "$RT/out"; }
+times_out() { sed -E 's/[0-9]+\.[0-9]+s/T/g; s/run-[0-9-]+/run-N/' "$RT/out"; }
 
 start=$EPOCHREALTIME
 rt_run -j 1

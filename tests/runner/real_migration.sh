@@ -55,17 +55,17 @@ EOF2
 rt_run unix nosve
 t_eq "a migration and a known refusal: exit 0" 0 "$RT_RC"
 t_grep "migration = unix: PASS" "^PASS unix \([0-9]+ tests, .*[0-9.]+s\)$" "$RT/out"
-t_grep "the log shows gvmigrate's migrations" "^gvmigrate: migration 2 \(unix\)" "$RT/logs/unix.log"
+t_grep "the log shows gvmigrate's migrations" "^gvmigrate: migration 2 \(unix\)" "$RT/logs/latest/unix.log"
 t_grep "max -> max,sve=off: XFAIL with QEMU's diagnosis" \
 	"^XFAIL nosve \(refused as expected: destination 1 said: .*(cpreg_vmstate_array_len|Invalid value [0-9]+ expecting positive value <= [0-9]+)" "$RT/out"
 t_grep "counted in the SUMMARY" "^SUMMARY: 2 tests, 1 passed, 0 failed, 0 skipped, 1 expected failure " "$RT/out"
-t_grep "arm/run's verdict is XFAIL" "^arm/run: XFAIL: " "$RT/logs/nosve.log"
+t_grep "arm/run's verdict is XFAIL" "^arm/run: XFAIL: " "$RT/logs/latest/nosve.log"
 
 rt_run nosve-other-diagnosis same-config-expected-refusal
 t_eq "an expected refusal that does not happen as expected: exit 1" 1 "$RT_RC"
 t_grep "refused for another reason: FAIL" "^FAIL nosve-other-diagnosis \(.*refused" "$RT/out"
 t_grep "not refused at all: FAIL" "^FAIL same-config-expected-refusal \(.*" "$RT/out"
-t_grep "gvmigrate says the incompatibility is gone" "expected to be refused .* succeeded" "$RT/logs/same-config-expected-refusal.log"
+t_grep "gvmigrate says the incompatibility is gone" "expected to be refused .* succeeded" "$RT/logs/latest/same-config-expected-refusal.log"
 
 # Across QEMU versions, when scripts/setup-deps.sh set up QEMU 10.0.
 q10=deps/qemu10/usr/bin/qemu-system-aarch64
@@ -102,7 +102,7 @@ EOF2
 	t_eq "cross-version: exit 0" 0 "$RT_RC"
 	t_grep "QEMU 10.0 with itself (qemu key, a path from the repo root): PASS" "^PASS q10-control " "$RT/out"
 	t_grep "the log's command line names QEMU 10.0 for source and destination" \
-		"^/.*/host/gvmigrate .* -- $T_ROOT/$q10 .* -- $T_ROOT/$q10 " <(sed -n 2p "$RT/logs/q10-control.log")
+		"^/.*/host/gvmigrate .* -- $T_ROOT/$q10 .* -- $T_ROOT/$q10 " <(sed -n 2p "$RT/logs/latest/q10-control.log")
 	t_grep "7.2 -> 10.0 (dest_qemu): XFAIL" "^XFAIL to-10.0 \(refused as expected: destination 1 said: .*device 'cpu'" "$RT/out"
 	t_grep "10.0 -> 7.2: XFAIL" "^XFAIL to-7.2 \(refused as expected: destination 1 said: " "$RT/out"
 else

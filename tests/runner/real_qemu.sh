@@ -29,7 +29,7 @@ t_eq "real QEMU: exit 1 (one failure)" 1 "$RT_RC"
 t_grep "real QEMU: the payload passes" "^PASS vectors \([0-9]+ tests, [0-9.]+s\)$" "$RT/out"
 t_grep "invalid QEMU option: ERROR naming the option" "^ERROR badopt \(QEMU_ERROR: .*-no-such-option-guestview: invalid option\)$" "$RT/out"
 t_grep "invalid QEMU option: counted as a failure" "^SUMMARY: 2 tests, 1 passed, 1 failed \(1 error\), 0 skipped" "$RT/out"
-t_grep "log: command line first" "^TIMEOUT=30s ACCEL=(tcg|kvm) .*/arm/run .*/arm/selftest.flat -smp 1 -no-such-option-guestview$" <(head -n 1 "$RT/logs/badopt.log")
+t_grep "log: command line first" "^TIMEOUT=30s ACCEL=(tcg|kvm) .*/arm/run .*/arm/selftest.flat -smp 1 -no-such-option-guestview$" <(head -n 1 "$RT/logs/latest/badopt.log")
 
 QEMU=$RT/no-such-qemu rt_run vectors
 t_eq "missing QEMU binary: exit 3" 3 "$RT_RC"

@@ -17,7 +17,7 @@ file = $1.flat"
 one pass
 t_eq "pass: exit 0" 0 "$RT_RC"
 t_grep "pass: result line with count and time" '^PASS t \(3 tests, [0-9]+\.[0-9]{2}s\)$' "$RT/out"
-t_grep "pass: summary" '^SUMMARY: 1 test, 1 passed, 0 failed, 0 skipped in [0-9.]+s \(accel tcg, logs in logs/\)$' "$RT/out"
+t_grep "pass: summary" '^SUMMARY: 1 test, 1 passed, 0 failed, 0 skipped in [0-9.]+s \(accel tcg, logs in logs/run-[0-9]{8}-[0-9]{6}-[0-9]+/\)$' "$RT/out"
 t_nogrep "pass: no colour when not a terminal" $'\e' "$RT/out"
 
 one fail
@@ -68,7 +68,7 @@ t_check "deaf arm/run: its QEMU is gone" eval "! pgrep -f 'fake-qemu $RT/arm/dea
 one pass -v
 t_eq "-v: the console output, then the result line" "stub-argv: [-smp] [1]|stub-env: TIMEOUT=90s ACCEL=tcg|SUMMARY: 3 tests, 0 unexpected failures|EXIT: PASS|arm/run: PASS (3 tests, 0 unexpected failures)|PASS t" \
 	"$(grep -v '^SUMMARY: 1 test' "$RT/out" | sed -E 's/^(PASS t) .*/\1/' | tr '\n' '|' | sed 's/|$//')"
-t_eq "-v: the log is the same (command line, then output)" 6 "$(wc -l <"$RT/logs/t.log")"
+t_eq "-v: the log is the same (command line, then output)" 6 "$(wc -l <"$RT/logs/latest/t.log")"
 
 # Failures do not stop the run, and any of them makes the status non-zero.
 rt_cfg mix.cfg <<'EOF2'
@@ -98,14 +98,14 @@ timeout = 7s
 EOF2
 rt_run
 t_grep "argv: -smp, extra_params as words (nothing expanded), -append" \
-	"^stub-argv: \[-smp\] \[2\] \[-m\] \[256\] \[-device\] \[virtio-rng,id=r 1\] \[\\\$HOME\] \[\\\$\(echo\] \[pwned\)\] \[-append\] \[setup smp=2 mem=256\]$" "$RT/logs/a.log"
-t_grep "env: the cfg timeout, and the accel" "^stub-env: TIMEOUT=7s ACCEL=tcg$" "$RT/logs/a.log"
+	"^stub-argv: \[-smp\] \[2\] \[-m\] \[256\] \[-device\] \[virtio-rng,id=r 1\] \[\\\$HOME\] \[\\\$\(echo\] \[pwned\)\] \[-append\] \[setup smp=2 mem=256\]$" "$RT/logs/latest/a.log"
+t_grep "env: the cfg timeout, and the accel" "^stub-env: TIMEOUT=7s ACCEL=tcg$" "$RT/logs/latest/a.log"
 t_grep "log: first line is the full command line" \
-	"^TIMEOUT=7s ACCEL=tcg $RT/stub-run $RT/arm/pass.flat -smp 2 -m 256 -device 'virtio-rng,id=r 1' '\\\$HOME' '\\\$\(echo' 'pwned\)' -append 'setup smp=2 mem=256'$" "$RT/logs/a.log"
-t_eq "log: the command line comes first" "TIMEOUT=7s" "$(head -n 1 "$RT/logs/a.log" | cut -d' ' -f1)"
-t_grep "log: arm/run's verdict is kept" "^arm/run: PASS" "$RT/logs/a.log"
+	"^TIMEOUT=7s ACCEL=tcg $RT/stub-run $RT/arm/pass.flat -smp 2 -m 256 -device 'virtio-rng,id=r 1' '\\\$HOME' '\\\$\(echo' 'pwned\)' -append 'setup smp=2 mem=256'$" "$RT/logs/latest/a.log"
+t_eq "log: the command line comes first" "TIMEOUT=7s" "$(head -n 1 "$RT/logs/latest/a.log" | cut -d' ' -f1)"
+t_grep "log: arm/run's verdict is kept" "^arm/run: PASS" "$RT/logs/latest/a.log"
 TIMEOUT=3s rt_run
-t_grep "env TIMEOUT overrides the cfg timeout" "^stub-env: TIMEOUT=3s " "$RT/logs/a.log"
+t_grep "env TIMEOUT overrides the cfg timeout" "^stub-env: TIMEOUT=3s " "$RT/logs/latest/a.log"
 
 # accel and arch mismatches are SKIPs decided without starting arm/run.
 rt_cfg acc.cfg <<'EOF2'

@@ -27,7 +27,7 @@ t_grep "TAP: plan is last" '^1\.\.5$' <(tail -n 1 "$RT/out")
 t_grep "TAP: failure block has the message" '^  message: "14 tests, 2 unexpected failures, 1 skipped, [0-9.]+s"$' "$RT/out"
 t_grep "TAP: failure block has the arm/run verdict" '^  verdict: "QEMU_ERROR: qemu-system-aarch64: -foo: invalid option"$' "$RT/out"
 t_grep "TAP: failure block has the result" '^  result: TIMEOUT$' "$RT/out"
-t_grep "TAP: failure block points at the log" '^  log: "logs/e.log"$' "$RT/out"
+t_grep "TAP: failure block points at the log" '^  log: "logs/run-[0-9]{8}-[0-9]{6}-[0-9]+/e.log"$' "$RT/out"
 t_nogrep "TAP: no human result lines on stdout" '^(PASS|FAIL|SKIP|SUMMARY)' "$RT/out"
 
 rt_run -t -j 2 -v

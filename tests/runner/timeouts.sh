@@ -32,7 +32,7 @@ for t in 1.5m:90 0:0 90:90; do
 	t_eq "TIMEOUT=$val: exit 0" 0 "$RT_RC"
 	t_grep "TIMEOUT=$val: the plain entry passes" "^PASS plain " "$RT/out"
 	t_grep "TIMEOUT=$val: the migration entry passes" "^PASS unix " "$RT/out"
-	t_grep "TIMEOUT=$val: gvmigrate gets --timeout $secs" "/host/gvmigrate --timeout $secs --mode unix " "$RT/logs/unix.log"
+	t_grep "TIMEOUT=$val: gvmigrate gets --timeout $secs" "/host/gvmigrate --timeout $secs --mode unix " "$RT/logs/latest/unix.log"
 done
 rt_no_tmp "no temporary file left behind"
 t_done

@@ -31,4 +31,42 @@ t_eq "unmatched double quote" "ERROR: unmatched double quote" "$(split '-append 
 t_eq "escaped quote does not close" "ERROR: unmatched double quote" "$(split '"x\"')"
 # shellcheck disable=SC1003 # a trailing backslash is the input
 t_eq "backslash at the end" "ERROR: backslash at end of value" "$(split 'a\')"
+
+# Long values: the splitter works on windows of WORDS_WINDOW bytes, so a
+# quote, a backslash or a word may straddle two of them.  Random values
+# (fixed seed) against Python's shlex, whose POSIX mode follows the same
+# rules (but for \$ and \` in double quotes, which it keeps whole: the
+# values have none), with a window of 7 bytes and with the real one.
+# cases: "VALUE<NUL>EXPECTED<NUL>" records; EXPECTED is [w1][w2]... or ERROR.
+python3 - >"$T_TMP/cases" <<'PY'
+import random, shlex, sys
+r = random.Random(13)
+def token():
+    k = r.randrange(6)
+    if k == 0: return "".join(r.choice("ab-=,.é/*$") for _ in range(r.randrange(1, 12)))
+    if k == 1: return "'" + "".join(r.choice("a b\\\"é$") for _ in range(r.randrange(0, 12))) + "'"
+    if k == 2: return '"' + "".join(r.choice(["a", " ", "\\\"", "\\\\", "\\n", "$", "'", "é"]) for _ in range(r.randrange(0, 10))) + '"'
+    if k == 3: return "\\" + r.choice("a \"'\\$")
+    if k == 4: return r.choice([" ", "  ", "\t", " \t "])
+    return ""
+out = sys.stdout.buffer
+for n in range(60):
+    v = "".join(token() for _ in range(r.randrange(20, 400)))
+    if n % 10 == 9: v += r.choice(["'open", '"open', "\\"])
+    try:
+        want = "".join("[%s]" % w for w in shlex.split(v))
+    except ValueError:
+        want = "ERROR"
+    out.write(v.encode() + b"\0" + want.encode() + b"\0")
+PY
+for win in 7 "$WORDS_WINDOW"; do
+	WORDS_WINDOW=$win bad=0 n=0
+	while IFS= read -r -d '' value && IFS= read -r -d '' want; do
+		n=$((n + 1))
+		got=$(split "$value")
+		[[ $got == ERROR:* ]] && got=ERROR
+		[ "$got" = "$want" ] || { bad=$((bad + 1)); [ "$bad" -gt 2 ] || printf '#   %q: expected %q, got %q\n' "$value" "$want" "$got" | cut -c1-600; }
+	done <"$T_TMP/cases"
+	t_eq "window of $win bytes: $n random values split as shlex does" 0 "$bad"
+done
 t_done

@@ -28,8 +28,8 @@ t_eq "XFAIL with passes and skips: exit 0" 0 "$RT_RC"
 t_grep "XFAIL line, with the diagnosis the regex matched" \
 	"^XFAIL x \(refused as expected: destination 1 said: qemu-system-aarch64: Invalid value 304 expecting positive value <= 293\)$" "$RT/out"
 t_grep "SUMMARY counts it apart from passes, failures and skips" \
-	"^SUMMARY: 3 tests, 1 passed, 0 failed, 1 skipped, 1 expected failure in [0-9.]+s \(accel tcg, logs in logs/\)$" "$RT/out"
-t_grep "arm/run got the expected regex" "^stub-mig: .*MIGRATION_REFUSAL=\[Invalid value \[0-9\]\+ expecting\]$" "$RT/logs/x.log"
+	"^SUMMARY: 3 tests, 1 passed, 0 failed, 1 skipped, 1 expected failure in [0-9.]+s \(accel tcg, logs in logs/run-[0-9]{8}-[0-9]{6}-[0-9]+/\)$" "$RT/out"
+t_grep "arm/run got the expected regex" "^stub-mig: .*MIGRATION_REFUSAL=\[Invalid value \[0-9\]\+ expecting\]$" "$RT/logs/latest/x.log"
 
 # The words when no diagnosis line matches: arm/run's, after "XFAIL: ".
 rt_cfg bare.cfg <<'EOF2'

@@ -1,0 +1,47 @@
+# scripts/runner/logdir.bash: where a run's logs go.
+#
+# Each run has a directory of its own, LOG_ROOT/run-DATE-TIME-PID/, and
+# reads and writes nothing else: two run_tests.sh started in one checkout
+# (two terminals, two CI jobs) once shared logs/<test>.log, and one run
+# printed a PASS line and a JUnit file built from the other run's output.
+# LOG_ROOT/latest is a symlink to the newest run's directory, so that the
+# last logs stay where a person looks (logs/latest/<test>.log); it is
+# replaced by rename(2), atomic, so a reader never finds it missing or
+# half made.  The oldest run directories beyond LOG_KEEP are removed, but
+# only the invoking user's and only those whose run is over.
+
+LOG_KEEP=20
+
+# logdir_init ROOT: LOG_DIR = a new run directory under ROOT (made, with ROOT
+# if need be), ROOT/latest pointing to it.  False when it cannot be made;
+# a latest link that cannot be replaced is only a warning (on stderr).
+logdir_init() {
+	local root=$1 stamp
+	[ -d "$root" ] || mkdir -p -- "$root" || return 1
+	printf -v stamp '%(%Y%m%d-%H%M%S)T' -1
+	# The PID makes the name unique among live runs; mkdir refuses a name
+	# that is there (a PID reused within the second of an old run).
+	LOG_DIR=$root/run-$stamp-$$
+	mkdir -- "$LOG_DIR" 2>/dev/null || return 1
+	if ! { ln -s -- "run-$stamp-$$" "$root/.latest.$$" && mv -Tf -- "$root/.latest.$$" "$root/latest"; }; then
+		rm -f -- "$root/.latest.$$"
+		printf '%s: warning: could not point %s/latest to this run\n' "${PROG:-run_tests.sh}" "$root" >&2
+	fi
+	logdir_prune "$root"
+	return 0
+}
+
+# logdir_prune ROOT: remove the run directories beyond the newest LOG_KEEP
+# (names sort by time), if they are the user's and their run has ended.
+logdir_prune() {
+	local -a runs=("$1"/run-*-*) old=()
+	local k d pid
+	for ((k = 0; k < ${#runs[@]} - LOG_KEEP; k++)); do
+		d=${runs[k]} pid=${runs[k]##*-}
+		[[ $pid =~ ^[0-9]+$ ]] && [ -d "$d" ] && [ -O "$d" ] || continue
+		# kill -0: the run is alive (EPERM too: somebody else's live process).
+		! kill -0 "$pid" 2>/dev/null || continue
+		old+=("$d")
+	done
+	[ ${#old[@]} -eq 0 ] || rm -rf -- "${old[@]}"
+}
