@@ -35,6 +35,14 @@ printf '%s\n' 'b 1f' '.long 0' '.quad 0, 0x1000, 0x8, 0, 0, 0' '.ascii "ARMd"' '
 t_status "QEMU exiting without a status line is an error (2)" 2 arm/run "$tmp/off.bin"
 t_grep "stated" "^arm/run: QEMU_ERROR: QEMU exited without the payload's status line" "$T_OUT"
 
+# Host facts reach the guest's arguments, with or without an -append of its own.
+t_status "host facts: added to the guest's own -append" 0 env GUESTVIEW_HOST_FACTS='testbed_qemu=7.2.22' \
+	arm/run arm/selftest.flat -append 'vectors'
+t_grep "... appended to the guest's own arguments" "-append 'vectors testbed_qemu=7.2.22'" "$T_OUT"
+t_status "host facts: a payload without -append gets one, and probes applies them" 0 env GUESTVIEW_HOST_FACTS='testbed_qemu=7.2.22' \
+	arm/run arm/probes.flat -cpu max
+t_grep "... and says which it was given" '^INFO: host kernel not given, test-bed QEMU 7.2.22' "$T_OUT"
+
 # Signals: arm/run must take QEMU down with it.  Python starts it with
 # SIGINT at its default (a background job of a script would ignore it).
 for sig in TERM INT; do
