@@ -5,7 +5,8 @@
 #   host/aarch64/gvfp        fingerprints (libc only)
 #   host/aarch64/gvmigrate   the migration harness
 #   host/aarch64/gvstream    register lists of migration streams
-#   cross-tools              builds the three
+#   host/aarch64/gvkvm       what the host's KVM lets userspace see and pin
+#   cross-tools              builds the four
 #   cross-clean              removes what these rules build
 #
 # json-c comes from Debian's arm64 libjson-c-dev, fetched with
@@ -28,7 +29,7 @@ CROSS_DEPS_DIR := $(if $(GUESTVIEW_DEPS),$(GUESTVIEW_DEPS),deps)
 CROSS_JSONC ?= $(CROSS_DEPS_DIR)/arm64-jsonc
 CROSS_JSONC_A := $(CROSS_JSONC)/usr/lib/aarch64-linux-gnu/libjson-c.a
 CROSS_DIR := host/aarch64
-CROSS_TOOLS := $(CROSS_DIR)/gvfp $(CROSS_DIR)/gvmigrate $(CROSS_DIR)/gvstream
+CROSS_TOOLS := $(CROSS_DIR)/gvfp $(CROSS_DIR)/gvmigrate $(CROSS_DIR)/gvstream $(CROSS_DIR)/gvkvm
 
 # The same flags as the native builds, but json-c's headers from the fetched
 # package (the native JSONC_CFLAGS point at the build machine's).
@@ -80,6 +81,17 @@ $(CROSS_DIR)/gvmigrate: $(CROSS_GVMIGRATE_OBJS) $(CROSS_MIGSTREAM_OBJS) $(CROSS_
 $(CROSS_DIR)/gvstream: $(CROSS_GVSTREAM_OBJS) $(CROSS_MIGSTREAM_OBJS) $(CROSS_DIR)/idregs.o $(CROSS_DIR)/idfield.o $(CROSS_JSONC_A)
 	$(quiet) CROSSLD $@
 	$(Q)$(CROSS_HOST_CC) $(CROSS_MIG_CFLAGS) -o $@ $^
+
+# gvkvm (host/gvkvm.mk): libc only, the toolchain's kernel headers; its
+# shared objects are gvfp's (json.o, idregs.o) and the streams' (regnames.o).
+CROSS_GVKVM_OBJS := $(patsubst host/%.c,$(CROSS_DIR)/%.o,$(GVKVM_SRCS))
+$(CROSS_GVKVM_OBJS): $(CROSS_DIR)/%.o: host/%.c config.mak $(CROSS_DIR)/.dir
+	$(quiet) CROSSCC $@
+	$(Q)$(CROSS_HOST_CC) $(GVKVM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(CROSS_DIR)/gvkvm: $(CROSS_GVKVM_OBJS) $(CROSS_DIR)/regnames.o $(CROSS_DIR)/json.o $(CROSS_DIR)/idregs.o
+	$(quiet) CROSSLD $@
+	$(Q)$(CROSS_HOST_CC) $(GVKVM_CFLAGS) -o $@ $^
 
 .PHONY: cross-tools cross-clean
 cross-tools: $(CROSS_TOOLS)

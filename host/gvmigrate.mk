@@ -42,3 +42,6 @@ gvmigrate-clean:
 
 -include $(wildcard $(MIG_OBJS:.o=.d))
 host/regnames.o: $(SYSREG_NAMES_DEPS)
+
+# gvkvm shares this file's register names (host/regnames.o).
+include host/gvkvm.mk

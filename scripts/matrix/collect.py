@@ -7,10 +7,13 @@ save/restore runs between "@@GV test-begin/test-end" lines, the
 "@@GV measure" timings), suite/ (run_tests.sh's own results inside the
 host: junit.xml, suite.tap, logs/; copied from the share, or taken from
 the console's "@@GV file" frames when there was no share) and
-state.stream (the saved migration stream).  The tests of a kernel are the
+state.stream (the saved migration stream), kvm.json (host/gvkvm info:
+what the kernel's KVM offers userspace) and pairs/kM.try.json (gvkvm try
+of this kernel's values on kernel M).  The tests of a kernel are the
 runner's JUnit testcases, as the runner named their outcomes; fingerprints
 and register lists are only ever compared by the host tools (hosttools.py).
 """
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -183,7 +186,68 @@ def build_kernel(out, kid):
     except (FileNotFoundError, ValueError):
         pass
     k["commands"] = cmds
+    k["kvm_info"] = kvm_info(kdir)
     return k
+
+
+def read_json(path):
+    """(document, None) or (None, why)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f), None
+    except FileNotFoundError:
+        return None, "no %s" % os.path.basename(path)
+    except (OSError, ValueError) as e:
+        return None, "%s: %s" % (os.path.basename(path), e)
+
+
+def kvm_info(kdir):
+    """What gvkvm info said on this kernel (kvm.json; without the share it
+    came framed on the console into suite/): the facts the report shows,
+    and the file for the rest."""
+    path = os.path.join(kdir, "kvm.json")
+    if not os.path.exists(path) and os.path.exists(os.path.join(kdir, "suite", "kvm.json")):
+        path = os.path.join(kdir, "suite", "kvm.json")
+    doc, why = read_json(path)
+    if doc is None:
+        return {"status": "missing", "reason": why}
+    if "error" in doc:
+        e = doc["error"]
+        return {"status": "error", "file": path,
+                "reason": "%s: %s (%s)" % (e.get("ioctl"), e.get("message"), e.get("errno"))}
+    masks = doc.get("writable_masks") or {}
+    return {"status": "ok", "file": path, "api_version": doc.get("api_version"),
+            "capabilities": doc.get("capabilities", {}), "vcpu": doc.get("vcpu", {}),
+            "register_count": doc.get("register_count"),
+            "values": len(doc.get("values", {})),
+            "writable_masks_supported": bool(masks.get("supported")),
+            "writable_masks_reason": masks.get("reason")}
+
+
+def kvm_try(out, a, b):
+    """gvkvm try of A's values on B (kernels/A/pairs/B.try.json)."""
+    path = os.path.join(out, "kernels", a["id"], "pairs", b["id"] + ".try.json")
+    t = {"from": a["id"], "to": b["id"]}
+    doc, why = read_json(path)
+    if doc is None:
+        ka, kb = a.get("kvm_info") or {}, b.get("kvm_info") or {}
+        if ka.get("status") != "ok":
+            why = "no gvkvm info from %s: %s" % (a["label"], ka.get("reason"))
+        elif b["status"] != "ok" or kb.get("status") != "ok":
+            why = "gvkvm did not run on %s" % b["label"]
+        t.update(status="missing", reason=why)
+        return t
+    if "error" in doc:
+        e = doc["error"]
+        t.update(status="error", file=path,
+                 reason="%s: %s (%s)" % (e.get("ioctl"), e.get("message"), e.get("errno")))
+        return t
+    sm = doc.get("summary", {})
+    t.update(status="ok", file=path, tried=sm.get("tried"), differing=sm.get("differing"),
+             accepted=sm.get("accepted"), refused=sm.get("refused"),
+             refused_names=sm.get("refused_names", []),
+             writable_masks_supported=doc.get("writable_masks_supported"))
+    return t
 
 
 def changed_keys(a, b, log, out):
@@ -301,6 +365,7 @@ def build(out):
             fd, rd = fp_diff(a, b), stream_diff(a, b)
             if fd is not None or rd is not None:
                 diffs.append({"a": a["id"], "b": b["id"], "fingerprint": fd, "registers": rd})
+    tries = [kvm_try(out, a, b) for a in kernels for b in kernels if a is not b]
     for k in kernels:
         k.pop("_runs", None)
     ms = lambda key: int(run_env[key]) if run_env.get(key, "").isdigit() else None
@@ -311,4 +376,4 @@ def build(out):
                       "inner_qemu": run_env.get("inner_qemu"), "suites": run_env.get("suites")},
             "timings": {"kernels_ms": ms("t_kernels_ms"), "prepare_ms": ms("t_prep_ms"),
                         "total_ms": ms("t_hosts_ms")},
-            "kernels": kernels, "cells": cells, "kernel_diffs": diffs}
+            "kernels": kernels, "cells": cells, "kernel_diffs": diffs, "kvm_tries": tries}

@@ -47,6 +47,16 @@ def fmt_field_changes(ch, indent="      "):
     return lines
 
 
+def pin_line(t):
+    """gvkvm try of one pair: could userspace pin the source's values?"""
+    if t["status"] != "ok":
+        return "userspace could pin: not known (%s)" % t.get("reason")
+    s = "userspace could pin: %s of %s differing registers accepted" % (t["accepted"], t["differing"])
+    if t.get("refused_names"):
+        s += "; refused: " + ", ".join(t["refused_names"])
+    return s
+
+
 def text(m):
     ks = m["kernels"]
     ids = {k["id"]: letter(n) for n, k in enumerate(ks)}
@@ -72,6 +82,12 @@ def text(m):
             o.append("     release %s: KVM %s, boot %.1f s, %s KVM registers, suite %d/%d PASS" % (
                 k["release"] or "?", k["kvm_mode"], k["boot_s"] or 0,
                 k["register_count"] if k["register_count"] is not None else "?", npass, len(suite)))
+            ki = k.get("kvm_info")
+            if ki:
+                o.append("     gvkvm: " + ("%s registers, %d ID/firmware values, writable masks %s" % (
+                    ki["register_count"], ki["values"],
+                    "supported" if ki["writable_masks_supported"] else "not supported")
+                    if ki["status"] == "ok" else ki["status"] + ": " + str(ki.get("reason"))))
             # The runner's own words for each test that did not pass, and its log.
             for t in suite:
                 if t["outcome"] not in ("PASS", "SKIP"):
@@ -95,6 +111,9 @@ def text(m):
     o.append("Cells")
     for c in m["cells"]:
         o.append("  %s -> %s  %s: %s" % (ids[c["from"]], ids[c["to"]], c["status"], c.get("summary", "")))
+        t = next((t for t in m.get("kvm_tries", []) if (t["from"], t["to"]) == (c["from"], c["to"])), None)
+        if t:
+            o.append("      " + pin_line(t))
         if c["status"] == "changed":
             if c.get("decoded"):
                 o.extend(fmt_field_changes(c["decoded"]))

@@ -1,7 +1,9 @@
 #!/bin/bash
 # scripts/matrix/run-matrix.sh: the kernel matrix.  Boots an emulated arm64
 # host (QEMU TCG with EL2) per kernel, runs the guest suite inside under
-# real KVM, saves the KVM register list each kernel offers userspace, and
+# real KVM, saves the KVM register list each kernel offers userspace, asks
+# each kernel's KVM what userspace can see and pin (host/gvkvm info, and
+# gvkvm try of every other kernel's values), and
 # migrates a running payload (arm/migrate.flat) from every kernel to every
 # kernel through a saved state; then prints the matrix.
 #
@@ -132,7 +134,7 @@ MX_CACHE=$(cd "$MX_CACHE" && pwd)
 MX_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gv-matrix.XXXXXX") || mx_die 3 "mktemp failed"
 chmod 700 "$MX_TMP"
 MX_SHARE=$MX_TMP/share
-mkdir -p "$MX_SHARE/states"
+mkdir -p "$MX_SHARE/states" "$MX_SHARE/kvm"
 mkfifo "$MX_TMP/sleep" && exec {MX_SLEEPFD}<>"$MX_TMP/sleep"
 MX_PIDS=()
 H_PID=()
@@ -234,8 +236,14 @@ H_STATE=() H_NOSHARE=()
 for i in "${!K_LABEL[@]}"; do
 	if [ "${K_OK[$i]}" = 1 ]; then
 		mx_host_start "$i"
-		# Its own state first, so the others can start restoring from it.
-		H_QUEUE[$i]="save suite"
+		# What its KVM offers first (seconds), then its own state, so the
+		# others can start trying and restoring from them.
+		H_QUEUE[$i]="kvm save suite"
+		# gvkvm try of every other kernel's values here, as they come.
+		H_TRY[$i]=''
+		for j in "${!K_LABEL[@]}"; do
+			[ "$j" = "$i" ] || [ "${K_OK[$j]}" != 1 ] || H_TRY[$i]+="${H_TRY[$i]:+ }$j"
+		done
 		H_TODO[$i]=''
 		for j in "${!K_LABEL[@]}"; do
 			[ "$j" = "$i" ] || [ "${K_OK[$j]}" = 1 ] || continue
@@ -245,6 +253,7 @@ for i in "${!K_LABEL[@]}"; do
 		H_TODO[$i]="$i${H_TODO[$i]/ $i/}"
 	else
 		H_STATE[$i]=done H_SAVED[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TODO[$i]=''
+		H_KVM[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TRY[$i]=''
 	fi
 done
 mx_say "booting $MX_N emulated host(s) at once (-cpu $MX_HOST_CPU, $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each)"
@@ -262,6 +271,7 @@ schedule() {
 		mx_host_send "$i" "$j k$((i + 1))"
 		return
 	fi
+	try_next "$i" && return
 	for j in ${H_TODO[$i]}; do
 		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
 		case ${H_SAVED[$j]} in
@@ -277,9 +287,30 @@ schedule() {
 		esac
 	done
 	H_TODO[$i]=${rest# }
-	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ]; then
+	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ]; then
 		mx_host_send "$i" poweroff
 	fi
+}
+
+# try_next I: sends idle host I a gvkvm try of the next kernel whose info is
+# there (kvm-try kJ kI); fails when none is ready.  A kernel without info,
+# or a host without the share, drops out: the report says the pair has no
+# result.
+try_next() {
+	local i=$1 j rest="" none=1
+	for j in ${H_TRY[$i]}; do
+		if [ "$none" = 0 ]; then rest+=" $j"; continue; fi
+		case ${H_KVM[$j]:-} in
+		ok)
+			[ -z "${H_NOSHARE[$i]:-}" ] && [ -z "${H_NOSHARE[$j]:-}" ] || continue
+			mx_host_send "$i" "kvm-try k$((j + 1)) k$((i + 1))"
+			none=0 ;;
+		failed:*) ;;
+		*) rest+=" $j" ;;
+		esac
+	done
+	H_TRY[$i]=${rest# }
+	return $none
 }
 
 # rebalance: CPU shares in proportion to the work each host has left.
@@ -352,6 +383,13 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_env "$i"
 		[ ! -f "$MX_SHARE/states/k$((i + 1))" ] ||
 			tail -n +2 "$MX_SHARE/states/k$((i + 1))" >"${K_OUT[$i]}/state.stream"
+		# gvkvm info of this kernel, and its values tried on the others
+		# (pairs/kM.try.json: this kernel's values on kernel M).
+		[ ! -f "$MX_SHARE/kvm/k$((i + 1)).json" ] || cp "$MX_SHARE/kvm/k$((i + 1)).json" "${K_OUT[$i]}/kvm.json"
+		for f in "$MX_SHARE/kvm/k$((i + 1))-to-k"*.try.json; do
+			[ -f "$f" ] || continue
+			mkdir -p "${K_OUT[$i]}/pairs" && cp "$f" "${K_OUT[$i]}/pairs/${f##*-to-}"
+		done
 		# run_tests.sh's own results (TAP, JUnit, logs) of the host's suite.
 		[ ! -d "$MX_SHARE/results/k$((i + 1))" ] ||
 			cp -R "$MX_SHARE/results/k$((i + 1))" "${K_OUT[$i]}/suite"

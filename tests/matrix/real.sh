@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
 [ -z "${GUESTVIEW_SKIP_MATRIX:-}" ] || t_skip "GUESTVIEW_SKIP_MATRIX is set"
-for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp arm/migrate.flat host/gvfp; do
+for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm arm/migrate.flat host/gvfp; do
 	[ -e "$f" ] || t_skip "$f not built (make; make cross-tools)"
 done
 command -v qemu-system-aarch64 >/dev/null && command -v cpio >/dev/null || t_skip "needs qemu-system-aarch64 and cpio"
@@ -32,7 +32,8 @@ t_check "within 10 minutes (took ${t} s)" test "$t" -le 600
 [ -s "$tmp/m.json" ] || t_done
 
 # q EXPR: a Python expression over the matrix m (kernels k1, k2).
-q() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); k1,k2=m["kernels"]; C={(c["from"],c["to"]):c for c in m["cells"]}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1"; }
+# T: gvkvm try per pair.
+q() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); k1,k2=m["kernels"]; C={(c["from"],c["to"]):c for c in m["cells"]}; T={(t["from"],t["to"]):t for t in m.get("kvm_tries",[])}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1" 2>&1; }
 t_eq "6.1 resolved to a 6.1 package" True "$(q 'k1["version"].startswith("6.1.") and k1["package"].startswith("linux-image-6.1.")')"
 t_eq "6.12 resolved to a 6.12 package" True "$(q 'k2["version"].startswith("6.12.")')"
 for k in k1 k2; do
@@ -57,6 +58,24 @@ print("accel=%s %s" % (p.get("accel"), " ".join(t.get("name") for t in r.iter("t
 	t_eq "$k: a KVM register list of over 200 registers" True "$(q "$k[\"register_count\"] > 200")"
 	t_eq "$k: itself to itself: identical" identical "$(q "C[(\"$k\", \"$k\")][\"status\"]")"
 done
+# gvkvm: what each kernel's KVM offers userspace, and each one's values
+# tried on the other (host/gvkvm info and try inside the hosts).
+for k in k1 k2; do
+	t_eq "$k: gvkvm info's kvm.json parses, names the tool and has no error" "gvkvm info False" \
+		"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["tool"], d["command"], "error" in d)' "$tmp/out/kernels/$k/kvm.json" 2>&1)"
+	t_eq "$k: gvkvm's register list has over 200 registers, each named" True \
+		"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["registers"]; print(d["register_count"] == len(r) > 200 and all(x["name"] for x in r))' "$tmp/out/kernels/$k/kvm.json" 2>&1)"
+	t_eq "$k: gvkvm read the ID registers' values (MIDR_EL1, ID_AA64MMFR1_EL1) and PSCI_VERSION" True \
+		"$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["values"]; print(all(n in v for n in ("MIDR_EL1", "ID_AA64MMFR1_EL1", "PSCI_VERSION")))' "$tmp/out/kernels/$k/kvm.json" 2>&1)"
+done
+t_eq "6.1: no writable masks (KVM_ARM_GET_REG_WRITABLE_MASKS came in 6.8)" "ok False" "$(q 'k1["kvm_info"]["status"], k1["kvm_info"]["writable_masks_supported"]' | tr -d "(),'")"
+t_eq "6.12: writable masks supported" "ok True" "$(q 'k2["kvm_info"]["status"], k2["kvm_info"]["writable_masks_supported"]' | tr -d "(),'")"
+for c in "k1 k2" "k2 k1"; do
+	set -- $c
+	t_eq "$1 -> $2: gvkvm try of $1's values on $2 names at least one register, accepted or refused" "ok True" \
+		"$(q "T[(\"$1\", \"$2\")][\"status\"], T[(\"$1\", \"$2\")][\"accepted\"] + len(T[(\"$1\", \"$2\")][\"refused_names\"]) > 0" | tr -d "(),'")"
+done
+t_grep "the report's line per pair" '^      userspace could pin: [0-9]+ of [0-9]+ differing registers accepted' "$tmp/run.out"
 t_check "6.12 offers TCR2_EL1 to userspace, 6.1 does not" \
 	bash -c "grep -q '^TCR2_EL1 ' '$tmp/out/kernels/k2/registers.txt' && ! grep -q '^TCR2_EL1 ' '$tmp/out/kernels/k1/registers.txt'"
 for c in "k1 k2" "k2 k1"; do

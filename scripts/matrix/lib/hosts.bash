@@ -13,6 +13,7 @@
 #   H_DEADLINE ms (driver clock) by which the current step must end
 #   H_QUEUE    commands still to send ("save", "suite", "restore:J", ...)
 #   H_SAVED    "" (pending) | ok | failed:REASON
+#   H_KVM      its gvkvm info: "" (pending) | ok | failed:REASON
 #   H_STATUS   ok | no-kvm | panic | timeout | error  (with H_REASON)
 
 mx_now() { local t=${EPOCHREALTIME/./}; REPLY=$((t / 1000)); }
@@ -109,6 +110,7 @@ mx_host_line() {
 			H_STATUS[$i]=no-kvm
 			H_REASON[$i]=${H_INFO[$i]:-no KVM: /dev/kvm missing}
 			H_SAVED[$i]="failed:no KVM on ${K_LABEL[$i]}"
+			H_KVM[$i]="failed:no KVM on ${K_LABEL[$i]}"
 			H_QUEUE[$i]=''
 			mx_host_send "$i" poweroff
 			return
@@ -132,6 +134,8 @@ mx_host_line() {
 		case $verb in
 		save\ *) H_SAVE_MS[$i]=$((REPLY - H_T_CMD[$i]))
 			if [ "$rc" = 0 ]; then H_SAVED[$i]=ok; else H_SAVED[$i]="failed:the state could not be saved on ${K_LABEL[$i]} (arm/run status $rc)"; fi ;;
+		kvm\ *)
+			if [ "$rc" = 0 ]; then H_KVM[$i]=ok; else H_KVM[$i]="failed:gvkvm info on ${K_LABEL[$i]} exited $rc"; fi ;;
 		esac
 		H_CUR[$i]=''
 		[ "${H_STATE[$i]}" = off ] || H_STATE[$i]=idle
@@ -192,6 +196,7 @@ mx_host_down() {
 	local i=$1
 	H_STATUS[$i]=$2 H_REASON[$i]=$3
 	[ -n "${H_SAVED[$i]}" ] || H_SAVED[$i]="failed:${K_LABEL[$i]}: $3"
+	[ -n "${H_KVM[$i]:-}" ] || H_KVM[$i]="failed:${K_LABEL[$i]}: $3"
 	H_STATE[$i]=done H_QUEUE[$i]=''
 	mx_event "$i" "down $2: $3"
 }

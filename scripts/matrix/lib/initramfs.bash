@@ -8,7 +8,8 @@
 #            payloads (arm/*.flat), run_tests.sh, arm/run and what they
 #            source (tables/outcomes.bash, scripts/runner/*.bash), the
 #            matrix's suite (scripts/matrix/kvm.cfg), the
-#            host tools built for aarch64 (host/cross.mk) and /init
+#            host tools built for aarch64 (host/cross.mk: gvmigrate, gvstream,
+#            gvfp, gvkvm) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
 #            a checksum of everything that goes in.
 #   modules  the kernel's virtio-pci and 9p modules with their dependencies
@@ -102,7 +103,7 @@ mx_lib_closure() {
 mx_gv_files() {
 	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash scripts/matrix/kvm.cfg \
 		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
-		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp
+		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm
 	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)
 }
 
@@ -128,7 +129,8 @@ mx_common_initramfs() {
 		cp "$MX_USERLAND/usr/bin/qemu-system-aarch64" "$stage/usr/bin/" || mx_die 3 "cannot copy the user space into $stage"
 	ln -s bash "$stage/bin/sh"
 	libs=$(mx_lib_closure "$MX_USERLAND" "$stage/bin/bash" "$stage/bin/timeout" "$stage/usr/bin/qemu-system-aarch64" \
-		"$MX_ROOT/host/aarch64/gvmigrate" "$MX_ROOT/host/aarch64/gvstream" "$MX_ROOT/host/aarch64/gvfp") ||
+		"$MX_ROOT/host/aarch64/gvmigrate" "$MX_ROOT/host/aarch64/gvstream" "$MX_ROOT/host/aarch64/gvfp" \
+		"$MX_ROOT/host/aarch64/gvkvm") ||
 		mx_die 3 "the hosts' user space is incomplete (above)"
 	n=0
 	while read -r f; do
