@@ -75,6 +75,9 @@ Environment:
   GUESTVIEW_RUN  the per-payload runner (default: arm/run)
   GUESTVIEW_PAYLOAD_DIR  where 'file' payloads are (default: arm/)
   GUESTVIEW_LOG_DIR      where the runs' log directories go (default: logs/)
+  GUESTVIEW_RUN_LOG_DIR  this run's own log directory, used as it is (no
+                 run-* level, no latest link): for a caller that made a fresh,
+                 empty directory for one run (the kernel matrix, a CI job)
   GUESTVIEW_TIMEOUT_GRACE  seconds past a test's timeout before $PROG
                  itself kills an arm/run that did not stop (default 10)
 
@@ -276,7 +279,8 @@ if [ -n "$OPT_JUNIT" ]; then
 fi
 [ -x "$RUN" ] || die_harness "per-payload runner '$RUN' not found or not executable${GUESTVIEW_RUN:+ (from GUESTVIEW_RUN)}"
 command -v timeout >/dev/null || die_harness "timeout(1) not found (it is in coreutils)"
-logdir_init "$LOG_ROOT" || die_harness "cannot create a log directory in '$LOG_ROOT'"
+logdir_init "$LOG_ROOT" ||
+	die_harness "cannot create a log directory in '${GUESTVIEW_RUN_LOG_DIR:-$LOG_ROOT}' (GUESTVIEW_RUN_LOG_DIR must be new or empty)"
 
 # ---- running ----
 report_colours

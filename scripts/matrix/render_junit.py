@@ -10,6 +10,8 @@ cells -- is written here, escaped exactly as junit.bash's xml_escape does
 import re
 import xml.etree.ElementTree as ET
 
+from collect import PAYLOAD_CLASSNAME
+
 # junit.bash's XML_BAD_CTRL: the C0 controls XML 1.0 forbids, and DEL; NUL
 # too (a bash string cannot hold one, a Python string can).
 _BAD_CTRL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,7 +60,10 @@ def _runner_suites(k, cls):
     for ts in root.iter("testsuite"):
         ts.set("name", cls)
         for tc in ts.iter("testcase"):
-            tc.set("classname", cls)
+            # A payload's case (classname "guestview") becomes the kernel's;
+            # a check's keeps its payload: "kernel 6.12: probes".
+            own = tc.get("classname")
+            tc.set("classname", cls if own == PAYLOAD_CLASSNAME else "%s: %s" % (cls, own))
         out.append("  " + ET.tostring(ts, encoding="unicode").rstrip())
     return out
 

@@ -12,11 +12,22 @@
 
 LOG_KEEP=20
 
+# A caller that owns a fresh directory for this one run (the kernel matrix,
+# a CI job) names it GUESTVIEW_RUN_LOG_DIR: the run's logs go there as they
+# are, with no run-* level and no latest link.  It must not hold files.
+#
 # logdir_init ROOT: LOG_DIR = a new run directory under ROOT (made, with ROOT
-# if need be), ROOT/latest pointing to it.  False when it cannot be made;
-# a latest link that cannot be replaced is only a warning (on stderr).
+# if need be), ROOT/latest pointing to it; or GUESTVIEW_RUN_LOG_DIR.  False
+# when it cannot be made (or that directory is not empty); a latest link
+# that cannot be replaced is only a warning (on stderr).
 logdir_init() {
 	local root=$1 stamp
+	if [ -n "${GUESTVIEW_RUN_LOG_DIR:-}" ]; then
+		LOG_DIR=$GUESTVIEW_RUN_LOG_DIR
+		[ -d "$LOG_DIR" ] || mkdir -p -- "$LOG_DIR" || return 1
+		[ -z "$(ls -A -- "$LOG_DIR")" ]
+		return
+	fi
 	[ -d "$root" ] || mkdir -p -- "$root" || return 1
 	printf -v stamp '%(%Y%m%d-%H%M%S)T' -1
 	# The PID makes the name unique among live runs; mkdir refuses a name

@@ -94,7 +94,7 @@ for i in 1 2 3; do
 	# The suite as init runs it: run_tests.sh, its JUnit, TAP and logs.
 	printf '[idregs]\nfile = idregs.flat\nextra_params = -cpu %s\ngroups = matrix\n' "${cpus[$((i - 1))]}" >"$tmp/k$i.cfg"
 	mkdir -p "$k/suite/logs"
-	TMPDIR=$tmp TIMEOUT=30s GUESTVIEW_LOG_DIR=$k/suite/logs ./run_tests.sh --config "$tmp/k$i.cfg" -g matrix -t \
+	TMPDIR=$tmp TIMEOUT=30s GUESTVIEW_RUN_LOG_DIR=$k/suite/logs ./run_tests.sh --config "$tmp/k$i.cfg" -g matrix -t \
 		--junit "$k/suite/junit.xml" >"$k/suite/suite.tap" 2>&1
 	if [ "$i" = 3 ]; then
 		# Host 3 had no share: init sends the runner's files on the console.
@@ -157,7 +157,10 @@ cp "$T_OUT" "$tmp/m.xml"
 t_status "junit: a control character in a host's last console line still parses (xml.etree)" 0 \
 	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$tmp/m.xml"
 t_grep "junit: the control character became '?', as junit.bash makes it" 'message="timeout: timeout after 15 s booting \(last console line: a\?b &amp; c\)"' "$tmp/m.xml"
-t_grep "junit: kernel cpu1's suite is the runner's, renamed to the kernel" '<testsuite name="kernel cpu1" tests="1" failures="0" errors="0" skipped="0"' "$tmp/m.xml"
+runner_tests=$(python3 -c 'import sys, xml.etree.ElementTree as E; print(E.parse(sys.argv[1]).getroot().find("testsuite").get("tests"))' "$out/kernels/k1/suite/junit.xml")
+t_grep "junit: kernel cpu1's suite is the runner's ($runner_tests cases: the payload and its checks), renamed to the kernel" \
+	"<testsuite name=\"kernel cpu1\" tests=\"$runner_tests\" failures=\"0\" errors=\"0\" skipped=\"0\"" "$tmp/m.xml"
+t_grep "junit: a check's case keeps its payload in its class" '<testcase classname="kernel cpu1: idregs" name="[^"]+" time="0"' "$tmp/m.xml"
 t_grep "junit: its testcase, classed by kernel, with the runner's system-out" '<testcase classname="kernel cpu1" name="idregs" time="[0-9.]+">' "$tmp/m.xml"
 t_grep "junit: the runner's property (what it ran with)" '<property name="accel" value="tcg" */>' "$tmp/m.xml"
 t_check "kernel differences: fingerprints of 1 and 3 differ" python3 -c '
