@@ -41,10 +41,11 @@ mx_host_env() {
 # (started paused and told to quit at once: some 50 ms); else 1, with
 # QEMU's own words in MX_ERR.
 mx_check_cpu() {
-	MX_ERR=$(echo '{"execute":"qmp_capabilities"} {"execute":"quit"}' |
+	if MX_ERR=$(echo '{"execute":"qmp_capabilities"} {"execute":"quit"}' |
 		timeout 30 "$MX_QEMU" -nodefaults -no-user-config -display none \
-			-M virt,virtualization=on,gic-version=3 -cpu "$1" -S -qmp stdio 2>&1 >/dev/null)
-	[ $? = 0 ] && return 0
+			-M virt,virtualization=on,gic-version=3 -cpu "$1" -S -qmp stdio 2>&1 >/dev/null); then
+		return 0
+	fi
 	MX_ERR=$(printf '%s\n' "$MX_ERR" | grep -v '^\s*$' | head -n 1)
 	MX_ERR=${MX_ERR:-QEMU failed}
 	return 1
@@ -52,7 +53,7 @@ mx_check_cpu() {
 
 # mx_host_start I: starts host I's QEMU.
 mx_host_start() {
-	local i=$1 fifo=$MX_TMP/k$(($1 + 1)).in initrd=$MX_TMP/k$(($1 + 1)).initrd append max fd cmd
+	local i=$1 fifo=$MX_TMP/k$(($1 + 1)).in initrd=$MX_TMP/k$(($1 + 1)).initrd append max fd qemu
 	cat "$MX_COMMON" "${K_DIR[$i]}/modules.cpio.gz" >"$initrd" || mx_die 3 "cannot write $initrd"
 	mkfifo -m 600 "$fifo" || mx_die 3 "mkfifo $fifo failed"
 	exec {fd}<>"$fifo"
@@ -62,11 +63,12 @@ mx_host_start() {
 	# timeout(1) to end QEMU): every step's bound, summed.
 	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (3 + MX_N) + 30))
 	# One argument list for the record (qemu.cmdline) and the run.
-	cmd=("$MX_QEMU" -nodefaults -no-user-config -display none -name "gv-matrix-$$-k$((i + 1))"
+	# shellcheck disable=SC2054 # the commas are in -M and -cpu values
+	qemu=("$MX_QEMU" -nodefaults -no-user-config -display none -name "gv-matrix-$$-k$((i + 1))"
 		-M virt,virtualization=on,gic-version=3 -cpu "${K_CPU[$i]}" -smp "$MX_HOST_SMP" -m "$MX_HOST_MEM"
 		-no-reboot -kernel "${K_DIR[$i]}/Image" -initrd "$initrd" -append "$append"
 		-serial stdio -virtfs "local,path=$MX_SHARE,mount_tag=gv,security_model=none")
-	printf '%q ' "${cmd[@]}" | sed 's/ $//' >"${K_OUT[$i]}/qemu.cmdline"
+	printf '%q ' "${qemu[@]}" | sed 's/ $//' >"${K_OUT[$i]}/qemu.cmdline"
 	echo >>"${K_OUT[$i]}/qemu.cmdline"
 	# Made here: the background QEMU's own redirection may come too late
 	# for the driver's read position below.
@@ -74,7 +76,7 @@ mx_host_start() {
 	mx_now
 	H_T_START[$i]=$REPLY
 	H_DEADLINE[$i]=$((REPLY + MX_BOOT_TIMEOUT * 1000))
-	timeout -k 5 "$max" "${cmd[@]}" <"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
+	timeout -k 5 "$max" "${qemu[@]}" <"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
 	H_PID[$i]=$!
 	MX_PIDS+=("$!")
 	exec {fd}<"${K_OUT[$i]}/console.log" || mx_die 3 "cannot read ${K_OUT[$i]}/console.log"
