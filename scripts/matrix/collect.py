@@ -136,6 +136,7 @@ def build_kernel(out, kid):
     spec = read_env(os.path.join(kdir, "spec.env"))
     kern = read_env(os.path.join(kdir, "kernel.env"))
     host = read_env(os.path.join(kdir, "host.env"))
+    run_env = read_env(os.path.join(out, "run.env"))
     k = {"id": kid, "label": spec.get("label", kid), "kind": spec.get("kind"),
          "cmdline": spec.get("cmdline", ""), "package": kern.get("package") or None,
          "version": kern.get("version") or None, "image": kern.get("image") or None,
@@ -145,7 +146,11 @@ def build_kernel(out, kid):
          "share": host.get("share") == "1", "info": host.get("info", ""),
          "boot_s": None, "uptime_s": None, "tests": [], "suite": None, "fingerprint": None,
          "save_fingerprint": None, "registers": None, "register_count": None,
-         "stream": None, "timings": {}}
+         "stream": None, "timings": {},
+         # What the kernel ran on: its emulated CPU (older runs: the one of
+         # the whole run) and the x86 QEMU that emulated it.
+         "host_cpu": spec.get("host_cpu") or run_env.get("host_cpu"),
+         "outer_qemu": run_env.get("outer_qemu")}
     if host.get("boot_ms"):
         k["boot_s"] = round(int(host["boot_ms"]) / 1000.0, 1)
     if host.get("uptime"):
@@ -381,6 +386,7 @@ def build(out):
             "started": run_env.get("started"),
             "hosts": {"cpu": run_env.get("host_cpu"), "memory_mib": run_env.get("host_mem"),
                       "smp": run_env.get("host_smp"), "outer_qemu": run_env.get("outer_qemu"),
+                      "outer_qemu_path": run_env.get("outer_qemu_path"),
                       "inner_qemu": run_env.get("inner_qemu"), "suites": run_env.get("suites")},
             "timings": {"kernels_ms": ms("t_kernels_ms"), "prepare_ms": ms("t_prep_ms"),
                         "total_ms": ms("t_hosts_ms")},

@@ -3,7 +3,8 @@
 The per-kernel results are run_tests.sh's own JUnit (written inside each
 emulated host by scripts/runner/junit.bash): each kernel's <testsuite> is
 that document's, named "kernel LABEL" (and its testcases classed so) so
-that dashboards keep the kernels apart; nothing in it is rewritten.  What
+that dashboards keep the kernels apart, with two properties added (what
+the kernel ran on: host_cpu, outer_qemu); nothing in it is rewritten.  What
 only the matrix knows -- a kernel that did not come up, the migration
 cells -- is written here, escaped exactly as junit.bash's xml_escape does
 (tests/matrix/junit.sh holds the two to the same answers)."""
@@ -32,11 +33,20 @@ def xml_escape(s):
         return _HIGH.sub(b"?", b).decode("ascii")
 
 
-def _suite(name, cases):
+def host_props(k):
+    """What the kernel ran on, as (name, value) testsuite properties."""
+    return [(n, k.get(n)) for n in ("host_cpu", "outer_qemu") if k.get(n)]
+
+
+def _suite(name, cases, props=()):
     fails = sum(1 for c in cases if "<failure" in c)
     errs = sum(1 for c in cases if "<error" in c)
+    p = []
+    if props:
+        p = (["    <properties>"] + ['      <property name="%s" value="%s"/>' % (xml_escape(n), xml_escape(v))
+                                     for n, v in props] + ["    </properties>"])
     return (['  <testsuite name="%s" tests="%d" failures="%d" errors="%d">'
-             % (xml_escape(name), len(cases), fails, errs)] + cases + ["  </testsuite>"])
+             % (xml_escape(name), len(cases), fails, errs)] + p + cases + ["  </testsuite>"])
 
 
 def _case(classname, name, ms, tag="", kind="", message=""):
@@ -55,10 +65,17 @@ def _runner_suites(k, cls):
     try:
         root = ET.parse(path).getroot()
     except (OSError, TypeError, ET.ParseError) as e:
-        return _suite(cls, [_case(cls, "suite", 0, "error", "", "run_tests.sh's JUnit %s: %s" % (path, e))])
+        return _suite(cls, [_case(cls, "suite", 0, "error", "", "run_tests.sh's JUnit %s: %s" % (path, e))],
+                      host_props(k))
     out = []
     for ts in root.iter("testsuite"):
         ts.set("name", cls)
+        props = ts.find("properties")
+        if props is None:
+            props = ET.Element("properties")
+            ts.insert(0, props)
+        for n, v in host_props(k):
+            ET.SubElement(props, "property", name=n, value=v)
         for tc in ts.iter("testcase"):
             # A payload's case (classname "guestview") becomes the kernel's;
             # a check's keeps its payload: "kernel 6.12: probes".
@@ -74,7 +91,7 @@ def junit(m):
         cls = "kernel " + k["label"]
         if k["status"] != "ok":
             o.extend(_suite(cls, [_case(cls, "boot", 0, "error", "",
-                                        "%s: %s" % (k["status"], k["reason"]))]))
+                                        "%s: %s" % (k["status"], k["reason"]))], host_props(k)))
         elif "suite" in k:
             o.extend(_runner_suites(k, cls))
     cases = []

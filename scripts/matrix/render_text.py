@@ -57,6 +57,10 @@ def pin_line(t):
     return s
 
 
+def qemu_name(version):
+    return (version or "QEMU").replace("QEMU emulator version ", "QEMU ")
+
+
 def text(m):
     ks = m["kernels"]
     ids = {k["id"]: letter(n) for n, k in enumerate(ks)}
@@ -64,9 +68,11 @@ def text(m):
     o = []
     o.append("guestview kernel matrix: %d kernel%s, %d cell%s" % (
         len(ks), "" if len(ks) == 1 else "s", len(m["cells"]), "" if len(m["cells"]) == 1 else "s"))
+    cpus = (h.get("cpu") or "").split()
     o.append("emulated hosts: %s TCG, -M virt,virtualization=on -cpu %s, %s CPU%s, %s MiB each"
-             % ((h.get("outer_qemu") or "QEMU").replace("QEMU emulator version ", "QEMU "),
-                h.get("cpu"), h.get("smp"), "" if str(h.get("smp")) == "1" else "s", h.get("memory_mib")))
+             % (qemu_name(h.get("outer_qemu")),
+                cpus[0] if len(cpus) == 1 else "per kernel (%s)" % "; ".join(cpus),
+                h.get("smp"), "" if str(h.get("smp")) == "1" else "s", h.get("memory_mib")))
     o.append("inside each: %s -accel kvm -cpu host; the migration: a state saved on one host"
              " (arm/migrate.flat), restored on the other" % (h.get("inner_qemu") or "QEMU"))
     o.append("")
@@ -76,6 +82,9 @@ def text(m):
         if name == k["label"] or (k.get("image") and k["label"] in k["image"]):
             name = ""
         o.append("  %s  %-22s %s" % (ids[k["id"]], k["label"], name))
+        # What it ran on (matrix.json of older runs: the run's one CPU).
+        o.append("     host: -cpu %s, %s" % (k.get("host_cpu") or h.get("cpu") or "?",
+                                            qemu_name(k.get("outer_qemu") or h.get("outer_qemu"))))
         if k["status"] == "ok":
             suite = [t for t in k["tests"] if t["name"] != "qemu-startup"]
             npass = sum(1 for t in suite if t["outcome"] == "PASS")

@@ -13,8 +13,8 @@
 # exactly that one), a Debian package (linux-image-...-arm64[=VERSION]), or
 # a path to an arm64 Image or to a built kernel tree (./Image for a file
 # here).  CMDLINE is added to that kernel's command line, e.g.
-# 6.12:kvm-arm.mode=nvhe.  Each kernel is booted once; all run at the same
-# time.
+# 6.12:kvm-arm.mode=nvhe.  Each kernel is booted once per host CPU
+# (--host-cpu); all run at the same time.
 #
 # Options:
 #   --out DIR              results (default logs/matrix): matrix.json,
@@ -32,10 +32,19 @@
 #                          trixie-backports"; "" for the machine's own only)
 #   --boot-timeout S       a host must reach /init within S s (default 120)
 #   --command-timeout S    bound on each command inside a host (default 600,
-#                          or 5 times the bound of each payload run inside:
-#                          45 s per kernel of the run, at least 90 s)
-#   --host-cpu MODEL       the emulated host CPU (default
-#                          max,lpa2=off,pauth-impdef=on)
+#                          or the bound of each payload run inside -- 45 s
+#                          per host of the run, at least 90 s -- times the
+#                          QEMU runs of the suite: kvm.cfg's tests, plus one)
+#   --host-cpu CPU[,CPU...]  the emulated host CPUs, QEMU's -cpu syntax
+#                          (a word without '=' starts the next CPU; the
+#                          option may be repeated): each kernel runs on each
+#                          CPU, its label then KERNEL@MODEL (6.12@neoverse-n1).
+#                          Default max,lpa2=off,pauth-impdef=on.  Named
+#                          models with EL2: neoverse-n1 (and with --qemu a
+#                          QEMU 10: neoverse-v1,pauth-impdef=on, neoverse-n2)
+#   --qemu PATH            the x86 qemu-system-aarch64 that emulates the hosts
+#                          (default $QEMU, else qemu-system-aarch64 on PATH;
+#                          e.g. deps/qemu10/usr/bin/qemu-system-aarch64)
 #   --host-mem MIB         memory of each host (default 1024)
 #   --initramfs FILE       boot the hosts with FILE as the common initramfs
 #                          instead of building one (a custom user space, or
@@ -44,8 +53,8 @@
 #                          than cores, TCG's cross-CPU TLB flushes stall)
 #   -h, --help             this help
 #
-# Environment: MATRIX_CACHE (see --cache), QEMU (the x86 qemu-system-aarch64
-# for the hosts), and apt-fetch.sh's (GUESTVIEW_APT_ETC, ...).
+# Environment: MATRIX_CACHE (see --cache), QEMU (see --qemu), and
+# apt-fetch.sh's (GUESTVIEW_APT_ETC, ...).
 #
 # Exit status: 0 the matrix is complete (every kernel booted with KVM and
 # every cell has a result: identical, changed or refused; a payload that
@@ -68,7 +77,7 @@ done
 out=$MX_ROOT/logs/matrix json_copy='' junit='' compare=''
 MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
 MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
-MX_HOST_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
+MX_DEFAULT_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
 MX_QEMU=${QEMU:-qemu-system-aarch64}
 specs=()
 need() { [ $# -ge 2 ] && [ -n "$2" ] || mx_die 2 "option $1 needs a value (see --help)"; }
@@ -85,7 +94,8 @@ while [ $# -gt 0 ]; do
 	--suites) [ $# -ge 2 ] || mx_die 2 "option --suites needs a value"; MX_KERNEL_SUITES=$2; shift 2 ;;
 	--boot-timeout) need "$@"; number "$1" "$2"; MX_BOOT_TIMEOUT=$2; shift 2 ;;
 	--command-timeout) need "$@"; number "$1" "$2"; MX_CMD_TIMEOUT=$2; shift 2 ;;
-	--host-cpu) need "$@"; MX_HOST_CPU=$2; shift 2 ;;
+	--host-cpu) need "$@"; mx_parse_cpus "$2" || mx_die 2 "$MX_ERR"; shift 2 ;;
+	--qemu) need "$@"; MX_QEMU=$2; shift 2 ;;
 	--host-mem) need "$@"; number "$1" "$2"; MX_HOST_MEM=$2; shift 2 ;;
 	--host-smp) need "$@"; number "$1" "$2"; MX_HOST_SMP=$2; shift 2 ;;
 	--initramfs) need "$@"; MX_COMMON=$2; MX_CUSTOM_INITRAMFS=1; shift 2
@@ -102,20 +112,30 @@ for s in $MX_KERNEL_SUITES; do
 	[[ $s =~ ^[A-Za-z0-9._-]+$ ]] || mx_die 2 "--suites: '$s' is not a suite name"
 done
 
-# --- the kernels as written ---------------------------------------------------
-K_LABEL=() K_KIND=() K_KERNEL=() K_CMDLINE=()
+[ ${#MX_CPUS[@]} -gt 0 ] || MX_CPUS=("$MX_DEFAULT_CPU")
+mx_cpu_names || mx_die 2 "$MX_ERR"
+
+# --- the hosts: each kernel as written, on each CPU ----------------------------
+K_LABEL=() K_KIND=() K_KERNEL=() K_CMDLINE=() K_CPU=()
 declare -A seen=()
 for s in "${specs[@]}"; do
 	mx_parse_spec "$s" || mx_die 2 "$MX_ERR"
 	[ -z "${seen[$s]:-}" ] || mx_die 2 "kernel '$s' given twice"
 	seen[$s]=1
-	K_LABEL+=("$SPEC_LABEL") K_KIND+=("$SPEC_KIND") K_KERNEL+=("$SPEC_KERNEL") K_CMDLINE+=("$SPEC_CMDLINE")
+	for n in "${!MX_CPUS[@]}"; do
+		mx_host_label "$SPEC_LABEL" "${MX_CPU_NAME[$n]}" "${#MX_CPUS[@]}"
+		K_LABEL+=("$REPLY") K_KIND+=("$SPEC_KIND") K_KERNEL+=("$SPEC_KERNEL") K_CMDLINE+=("$SPEC_CMDLINE")
+		K_CPU+=("${MX_CPUS[$n]}")
+	done
 done
 MX_N=${#K_LABEL[@]}
 # Inside, each arm/run is bound by 45 s per host sharing the machine's cores
-# (at least 90 s); a command (the suite: four QEMU runs) by five of those.
+# (at least 90 s); a command (the suite: a QEMU start-up and kvm.cfg's
+# tests, one QEMU run each) by one of those per QEMU run.
 MX_TEST_TIMEOUT=$((MX_N * 45 > 90 ? MX_N * 45 : 90))
-[ -n "$MX_CMD_TIMEOUT" ] || MX_CMD_TIMEOUT=$((MX_TEST_TIMEOUT * 5 > 600 ? MX_TEST_TIMEOUT * 5 : 600))
+mx_runs=$(($(grep -c '^\[' "$MX_ROOT/scripts/matrix/kvm.cfg") + 1))
+[ -n "$MX_CMD_TIMEOUT" ] ||
+	MX_CMD_TIMEOUT=$((MX_TEST_TIMEOUT * mx_runs > 600 ? MX_TEST_TIMEOUT * mx_runs : 600))
 
 # --- what the run needs -------------------------------------------------------
 for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od; do
@@ -126,6 +146,12 @@ for f in host/gvfp host/gvstream; do
 done
 [ -n "${MX_COMMON:-}" ] || for f in $(mx_gv_files); do
 	[ -e "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make, and make cross-tools for host/aarch64/)"
+done
+# A CPU this QEMU does not have is the command line's mistake: said now,
+# not as every kernel's boot error after the fetch.
+qemu_version=$("$MX_QEMU" -nodefaults --version 2>/dev/null | head -n 1)
+for c in "${MX_CPUS[@]}"; do
+	mx_check_cpu "$c" || mx_die 2 "--host-cpu $c: ${qemu_version:-$MX_QEMU} refuses it: $MX_ERR"
 done
 
 # --- private scratch space; nothing survives an interrupt ---------------------
@@ -185,8 +211,8 @@ K_DIR=() K_OUT=() K_OK=()
 for i in "${!K_LABEL[@]}"; do
 	K_OUT[$i]=$out/kernels/k$((i + 1))
 	mkdir -p "${K_OUT[$i]}"
-	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
-		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" >"${K_OUT[$i]}/spec.env"
+	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\nhost_cpu=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
+		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" "${K_CPU[$i]}" >"${K_OUT[$i]}/spec.env"
 	K_OK[$i]=0
 	mx_get_kernel "${K_KIND[$i]}" "${K_KERNEL[$i]}" "$MX_TMP/kernels/k$((i + 1))" && K_OK[$i]=1
 	if [ "${K_OK[$i]}" = 1 ]; then
@@ -213,15 +239,15 @@ mx_stop_if_signalled
 mx_now; T_PREP=$((REPLY - MX_T0))
 
 # --- the hosts ---------------------------------------------------------------------
-qemu_version=$("$MX_QEMU" --version 2>/dev/null | head -n 1)
 # The test bed's own version (7.2.22 of "QEMU emulator version 7.2.22 (Debian
-# ...)"), for the hosts: known gaps of an emulated host are recorded per
-# QEMU version (tables/errata.def), and the guest must know which it runs on.
+# ...)", read above), for the hosts: known gaps of an emulated host are
+# recorded per QEMU version (tables/errata.def), and the guest must know
+# which it runs on.
 MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"$qemu_version")
 {
 	printf 'started=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	printf 'host_cpu=%s\nhost_mem=%s\nhost_smp=%s\n' "$MX_HOST_CPU" "$MX_HOST_MEM" "$MX_HOST_SMP"
-	printf 'outer_qemu=%s\n' "$qemu_version"
+	printf 'host_cpu=%s\nhost_mem=%s\nhost_smp=%s\n' "${MX_CPUS[*]}" "$MX_HOST_MEM" "$MX_HOST_SMP"
+	printf 'outer_qemu=%s\nouter_qemu_path=%s\n' "$qemu_version" "$(command -v "$MX_QEMU")"
 	inner=$(grep -o 'qemu-system-arm_[^_ ]*' "$MX_CACHE/userland/.apt-fetch.manifest" 2>/dev/null | head -n 1)
 	inner=${inner//%3a/:}
 	[ -z "${MX_CUSTOM_INITRAMFS:-}" ] || inner="custom initramfs $MX_COMMON"
@@ -256,7 +282,7 @@ for i in "${!K_LABEL[@]}"; do
 		H_KVM[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TRY[$i]=''
 	fi
 done
-mx_say "booting $MX_N emulated host(s) at once (-cpu $MX_HOST_CPU, $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each)"
+mx_say "booting $MX_N emulated host(s) at once (-cpu ${MX_CPUS[*]}; $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each; ${qemu_version:-$MX_QEMU})"
 
 # notrun FROM TO REASON
 notrun() { printf 'k%s\tk%s\t%s\n' "$(($1 + 1))" "$(($2 + 1))" "$3" >>"$out/notrun.tsv"; }

@@ -24,12 +24,13 @@ t_check "init: every framing line it prints starts with @@GV" \
 t_nogrep "init: names no payload but the migration's" '[a-z]+\.flat' <(grep -o '[a-z]*\.flat' scripts/matrix/init | grep -vx migrate.flat)
 t_grep "init: runs run_tests.sh with the matrix's cfg and group" 'run_tests\.sh" --config "\$GV/scripts/matrix/kvm\.cfg" -g matrix -t --junit' scripts/matrix/init
 t_status "kvm.cfg: run_tests.sh reads it" 0 ./run_tests.sh --config scripts/matrix/kvm.cfg -g matrix -l
-t_eq "kvm.cfg: group matrix is the suite the matrix has always run" "selftest idregs probes" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
-t_eq "kvm.cfg: every entry of group matrix is accel = kvm" "3 3" \
+suite="selftest idregs probes idregs-sve-off idregs-pmu-off idregs-steal-time-off idregs-no-adjvtime"
+t_eq "kvm.cfg: group matrix is the matrix's suite (the three, and idregs with a -cpu host property changed)" "$suite" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
+t_eq "kvm.cfg: every entry of group matrix is accel = kvm" "7 7" \
 	"$(grep -c '^groups = matrix$' scripts/matrix/kvm.cfg) $(grep -c '^accel = kvm$' scripts/matrix/kvm.cfg)"
 t_status "kvm.cfg: under TCG every entry skips, nothing runs" 0 env ACCEL=tcg GUESTVIEW_LOG_DIR="$tmp/logs" \
 	./run_tests.sh --config scripts/matrix/kvm.cfg -g matrix -t
-t_eq "kvm.cfg: three SKIPs for accel" 3 "$(grep -c '^ok [0-9] - .* # SKIP needs accel kvm' "$T_OUT")"
+t_eq "kvm.cfg: a SKIP for accel each" 7 "$(grep -c '^ok [0-9] - .* # SKIP needs accel kvm' "$T_OUT")"
 
 # A stand-in for the fetched user space: aarch64 programs that need libc
 # (and one that needs libextra), with the cross toolchain's libc.
@@ -69,7 +70,7 @@ mkdir "$tmp/x" && (cd "$tmp/x" && cpio -id --quiet <"$MX_COMMON")
 t_check "in the archive: run_tests.sh is an executable file" test -f "$tmp/x/gv/run_tests.sh" -a -x "$tmp/x/gv/run_tests.sh"
 t_status "the archive's run_tests.sh lists kvm.cfg's group matrix" 0 \
 	"$tmp/x/gv/run_tests.sh" --config "$tmp/x/gv/scripts/matrix/kvm.cfg" -g matrix -l
-t_eq "... the three tests" "selftest idregs probes" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
+t_eq "... the same tests" "$suite" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
 t_eq "exactly the libraries needed" "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1" \
 	"$(grep '^lib/aarch64-linux-gnu/' <<<"$list" | tr '\n' ' ' | sed 's/ $//')"
 t_eq "files owned by root (cpio -R 0:0)" "root" "$(cpio -itv --quiet <"$MX_COMMON" 2>/dev/null | awk '$9 == "init" { print $3 }')"

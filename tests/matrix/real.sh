@@ -31,6 +31,13 @@ t_eq "6.1 and 6.12: the matrix is complete (exit 0)" 0 "$rc"
 t_check "within 10 minutes (took ${t} s)" test "$t" -le 600
 [ -s "$tmp/m.json" ] || t_done
 
+# The suite each host runs: kvm.cfg's group matrix, as run_tests.sh lists it.
+suite=$(./run_tests.sh --config scripts/matrix/kvm.cfg -g matrix -l | awk '{print $1}' | paste -sd' ')
+nsuite=$(wc -w <<<"$suite")
+# The entries that change one property of -cpu host (each its own guest view).
+cpu_entries="idregs-sve-off:sve=off idregs-pmu-off:pmu=off idregs-steal-time-off:kvm-steal-time=off idregs-no-adjvtime:kvm-no-adjvtime=on"
+cpu_names=$(for x in $cpu_entries; do echo "${x%%:*}"; done | paste -sd' ')
+
 # q EXPR: a Python expression over the matrix m (kernels k1, k2).
 # T: gvkvm try per pair.
 q() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); k1,k2=m["kernels"]; C={(c["from"],c["to"]):c for c in m["cells"]}; T={(t["from"],t["to"]):t for t in m.get("kvm_tries",[])}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1" 2>&1; }
@@ -46,14 +53,32 @@ for k in k1 k2; do
 	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/suite/logs/idregs.log"
 	# The suite inside is run_tests.sh's: its own JUnit and TAP are the results.
 	t_eq "$k: run_tests.sh's JUnit from inside the host parses and holds kvm.cfg's tests, run under kvm" \
-		"accel=kvm selftest idregs probes" "$(python3 -c '
+		"accel=kvm $suite" "$(python3 -c '
 import sys, xml.etree.ElementTree as E
 r = E.parse(sys.argv[1]).getroot()
 p = {x.get("name"): x.get("value") for x in r.iter("property")}
-print("accel=%s %s" % (p.get("accel"), " ".join(t.get("name") for t in r.iter("testcase"))))' "$tmp/out/kernels/$k/suite/junit.xml" 2>&1)"
-	t_grep "$k: run_tests.sh's TAP from inside the host, its plan at the end" '^1\.\.3$' "$tmp/out/kernels/$k/suite/suite.tap"
-	t_eq "$k: the matrix's tests are the runner's, with its outcomes" True \
-		"$(q "[t[\"name\"] for t in $k[\"tests\"]] == [\"selftest\", \"idregs\", \"probes\"]")"
+# A payload is a testcase of class "guestview"; its checks follow it, classed by the test.
+print("accel=%s %s" % (p.get("accel"), " ".join(t.get("name") for t in r.iter("testcase") if t.get("classname") == "guestview")))' \
+		"$tmp/out/kernels/$k/suite/junit.xml" 2>&1)"
+	t_grep "$k: run_tests.sh's TAP from inside the host, its plan at the end" "^1\\.\\.$nsuite\$" "$tmp/out/kernels/$k/suite/suite.tap"
+	t_eq "$k: the matrix's tests are the runner's JUnit testcases" \
+		"$(python3 -c 'import sys, xml.etree.ElementTree as E; print("|".join(t.get("name") for t in E.parse(sys.argv[1]).getroot().iter("testcase")))' \
+			"$tmp/out/kernels/$k/suite/junit.xml")" "$(q "\"|\".join(t[\"name\"] for t in $k[\"tests\"])")"
+	for x in $cpu_entries; do
+		e=${x%%:*}
+		t_eq "$k: $e ran: PASS, or SKIP with the reason" True \
+			"$(q "[t[\"outcome\"] == \"PASS\" or (t[\"outcome\"] == \"SKIP\" and t[\"verdict\"] != \"\") for t in $k[\"tests\"] if t[\"name\"] == \"$e\"] == [True]")"
+		t_grep "$k: $e: QEMU ran with -cpu host,${x#*:}" "^qemu-system-aarch64 .*-cpu host,${x#*:}( |\$)" "$tmp/out/kernels/$k/suite/logs/$e.log"
+	done
+	# Each property took effect: the guest's view moved where it should
+	# (the emulated max host has SVE, a PMU, and KVM's PV time).
+	for x in "idregs-sve-off:^  SVE  1 -> 0" "idregs-pmu-off:^  PMUVer  [1-9][0-9]* -> 0" \
+		"idregs-steal-time-off:^fw.pvtime.features.PV_TIME_ST: 0x0+ -> 0xf+ "; do
+		e=${x%%:*}
+		host/gvfp extract "$tmp/out/kernels/$k/suite/logs/$e.log" -o "$tmp/$k-$e.fp" &&
+			host/gvfp diff "$tmp/out/kernels/$k/fingerprint.txt" "$tmp/$k-$e.fp" >"$tmp/$k-$e.diff"
+		t_grep "$k: $e: the guest's view changed against idregs (gvfp diff)" "${x#*:}" "$tmp/$k-$e.diff"
+	done
 	t_nogrep "$k: the fingerprint is the emulated host's CPU, not a TCG model" '^sysreg.MIDR_EL1 0x00000000411fd07' "$tmp/out/kernels/$k/fingerprint.txt"
 	t_eq "$k: a KVM register list of over 200 registers" True "$(q "$k[\"register_count\"] > 200")"
 	t_eq "$k: itself to itself: identical" identical "$(q "C[(\"$k\", \"$k\")][\"status\"]")"
@@ -90,7 +115,14 @@ t_grep "the matrix on the terminal" '^  A   identical ' "$tmp/run.out"
 t_grep "where the time went" '^  A 6.1: boot [0-9.]+ s; QEMU start-up inside' "$tmp/run.out"
 t_status "JUnit: well-formed" 0 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/junit.xml"
 t_grep "JUnit: kernel 6.1's suite is the runner's document (its properties kept)" \
-	'<testsuite name="kernel 6.1" tests="3" .*hostname=' "$tmp/junit.xml"
+	'<testsuite name="kernel 6.1" tests="[0-9]+" .*hostname=' "$tmp/junit.xml"
+for l in 6.1 6.12; do
+	t_eq "JUnit: kernel $l's testsuite holds the -cpu host,PROPERTY entries" "$cpu_names" "$(python3 -c '
+import sys, xml.etree.ElementTree as E
+ts = [t for t in E.parse(sys.argv[1]).getroot().iter("testsuite") if t.get("name") == "kernel " + sys.argv[2]][0]
+print(" ".join(c.get("name") for c in ts.iter("testcase") if c.get("name").startswith("idregs-")))' "$tmp/junit.xml" "$l")"
+done
+t_grep "JUnit: a kernel's testsuite names its host CPU" '<property name="host_cpu" value="max,lpa2=off,pauth-impdef=on" */>' "$tmp/junit.xml"
 t_status "compared with itself: nothing worse" 0 "${R[@]}" compare "$tmp/m.json" "$tmp/m.json"
 t_check "nothing left behind (QEMU, temp dirs)" \
 	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"

@@ -1,6 +1,6 @@
 # scripts/matrix/lib/hosts.bash: the emulated arm64 hosts (sourced by
 # run-matrix.sh).  Each host is one QEMU TCG process (-M virt with EL2,
-# -cpu max...) booting a kernel with the matrix's initramfs; its serial
+# -cpu: the host's K_CPU) booting a kernel with the matrix's initramfs; its serial
 # console is QEMU's stdio: stdin a FIFO the driver writes commands to,
 # stdout the host's console.log, which the driver reads as it grows.  All
 # hosts share one directory (9p, tag gv): the saved states go there.
@@ -38,9 +38,23 @@ mx_host_env() {
 	} >"${K_OUT[$i]}/host.env"
 }
 
+# mx_check_cpu CPU: whether the hosts' QEMU takes CPU on the hosts' machine
+# (started paused and told to quit at once: some 50 ms); else 1, with
+# QEMU's own words in MX_ERR.
+mx_check_cpu() {
+	if MX_ERR=$(echo '{"execute":"qmp_capabilities"} {"execute":"quit"}' |
+		timeout 30 "$MX_QEMU" -nodefaults -no-user-config -display none \
+			-M virt,virtualization=on,gic-version=3 -cpu "$1" -S -qmp stdio 2>&1 >/dev/null); then
+		return 0
+	fi
+	MX_ERR=$(printf '%s\n' "$MX_ERR" | grep -v '^\s*$' | head -n 1)
+	MX_ERR=${MX_ERR:-QEMU failed}
+	return 1
+}
+
 # mx_host_start I: starts host I's QEMU.
 mx_host_start() {
-	local i=$1 fifo=$MX_TMP/k$(($1 + 1)).in initrd=$MX_TMP/k$(($1 + 1)).initrd append max fd
+	local i=$1 fifo=$MX_TMP/k$(($1 + 1)).in initrd=$MX_TMP/k$(($1 + 1)).initrd append max fd qemu
 	cat "$MX_COMMON" "${K_DIR[$i]}/modules.cpio.gz" >"$initrd" || mx_die 3 "cannot write $initrd"
 	mkfifo -m 600 "$fifo" || mx_die 3 "mkfifo $fifo failed"
 	exec {fd}<>"$fifo"
@@ -49,20 +63,21 @@ mx_host_start() {
 	# A backstop that outlives the driver (kill -9 of the driver leaves
 	# timeout(1) to end QEMU): every step's bound, summed.
 	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (3 + MX_N) + 30))
-	H_CMDLINE[$i]="$MX_QEMU -nodefaults -no-user-config -display none -M virt,virtualization=on,gic-version=3 -cpu $MX_HOST_CPU -smp $MX_HOST_SMP -m $MX_HOST_MEM -no-reboot -kernel ${K_DIR[$i]}/Image -initrd $initrd -append '$append' -serial stdio -virtfs local,path=$MX_SHARE,mount_tag=gv,security_model=none"
-	printf '%s\n' "${H_CMDLINE[$i]}" >"${K_OUT[$i]}/qemu.cmdline"
+	# One argument list for the record (qemu.cmdline) and the run.
+	# shellcheck disable=SC2054 # the commas are in -M and -cpu values
+	qemu=("$MX_QEMU" -nodefaults -no-user-config -display none -name "gv-matrix-$$-k$((i + 1))"
+		-M virt,virtualization=on,gic-version=3 -cpu "${K_CPU[$i]}" -smp "$MX_HOST_SMP" -m "$MX_HOST_MEM"
+		-no-reboot -kernel "${K_DIR[$i]}/Image" -initrd "$initrd" -append "$append"
+		-serial stdio -virtfs "local,path=$MX_SHARE,mount_tag=gv,security_model=none")
+	printf '%q ' "${qemu[@]}" | sed 's/ $//' >"${K_OUT[$i]}/qemu.cmdline"
+	echo >>"${K_OUT[$i]}/qemu.cmdline"
 	# Made here: the background QEMU's own redirection may come too late
 	# for the driver's read position below.
 	: >"${K_OUT[$i]}/console.log" || mx_die 3 "cannot write ${K_OUT[$i]}/console.log"
 	mx_now
 	H_T_START[$i]=$REPLY
 	H_DEADLINE[$i]=$((REPLY + MX_BOOT_TIMEOUT * 1000))
-	timeout -k 5 "$max" "$MX_QEMU" -nodefaults -no-user-config -display none \
-		-name "gv-matrix-$$-k$((i + 1))" \
-		-M virt,virtualization=on,gic-version=3 -cpu "$MX_HOST_CPU" -smp "$MX_HOST_SMP" -m "$MX_HOST_MEM" \
-		-no-reboot -kernel "${K_DIR[$i]}/Image" -initrd "$initrd" -append "$append" \
-		-serial stdio -virtfs "local,path=$MX_SHARE,mount_tag=gv,security_model=none" \
-		<"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
+	timeout -k 5 "$max" "${qemu[@]}" <"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
 	H_PID[$i]=$!
 	MX_PIDS+=("$!")
 	exec {fd}<"${K_OUT[$i]}/console.log" || mx_die 3 "cannot read ${K_OUT[$i]}/console.log"

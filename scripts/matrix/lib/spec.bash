@@ -1,4 +1,6 @@
-# scripts/matrix/lib/spec.bash: kernel specifications of the matrix (sourced).
+# scripts/matrix/lib/spec.bash: what the matrix's hosts are, as the command
+# line says (sourced): kernel specifications, and the emulated host CPUs
+# each kernel runs on (at the end).
 #
 #   SPEC    := KERNEL[:CMDLINE]
 #   KERNEL  := VERSION   a Debian package version or a prefix of one, cut at
@@ -57,4 +59,63 @@ mx_version_matches() {
 	[ "$2" = "$1" ] && return 0
 	case $2 in "$1".* | "$1"-* | "$1"+* | "$1"~*) return 0 ;; esac
 	return 1
+}
+
+# The emulated host CPUs, the matrix's second dimension: every kernel runs
+# on every CPU given.  --host-cpu takes QEMU's own -cpu syntax, several in
+# one list: QEMU writes a CPU property as KEY=VALUE, always, so a word
+# without '=' starts the next CPU ("max,lpa2=off,neoverse-n1" is two).
+#
+# mx_parse_cpus LIST: appends LIST's CPUs to MX_CPUS, or returns 1 with the
+# reason in MX_ERR.
+MX_CPUS=()
+mx_parse_cpus() {
+	local list=$1 w cur='' rest
+	MX_ERR=''
+	if [[ -z $list || $list == *[[:space:][:cntrl:]\'\"\\]* ]]; then
+		MX_ERR="--host-cpu '$list': not a CPU list (MODEL[,KEY=VALUE...][,MODEL...]: no spaces or quotes)"; return 1
+	fi
+	rest=$list,
+	while [ -n "$rest" ]; do
+		w=${rest%%,*} rest=${rest#*,}
+		if [ -z "$w" ]; then MX_ERR="--host-cpu '$list': empty word between commas"; return 1; fi
+		if [[ $w == *=* ]]; then
+			if [ -z "$cur" ]; then MX_ERR="--host-cpu '$list': property '$w' before any CPU model"; return 1; fi
+			[[ $w =~ ^[A-Za-z0-9_.-]+=[A-Za-z0-9_.:+-]+$ ]] || {
+				MX_ERR="--host-cpu '$list': '$w' is not a property (KEY=VALUE)"; return 1; }
+			cur+=,$w
+		else
+			[[ $w =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || { MX_ERR="--host-cpu '$list': '$w' is not a CPU model name"; return 1; }
+			[ -z "$cur" ] || MX_CPUS+=("$cur")
+			cur=$w
+		fi
+	done
+	MX_CPUS+=("$cur")
+}
+
+# mx_cpu_names: MX_CPU_NAME[n], the short name of MX_CPUS[n] in kernel
+# labels: its model, or the whole CPU when another CPU of the list has the
+# same model (max and max,sve=off).  Returns 1 (MX_ERR) when a CPU is given
+# twice.
+mx_cpu_names() {
+	local n m
+	local -A models=() seen=()
+	MX_ERR='' MX_CPU_NAME=()
+	for n in "${!MX_CPUS[@]}"; do
+		if [ -n "${seen[${MX_CPUS[$n]}]:-}" ]; then MX_ERR="--host-cpu: CPU '${MX_CPUS[$n]}' given twice"; return 1; fi
+		seen[${MX_CPUS[$n]}]=1
+		m=${MX_CPUS[$n]%%,*}
+		models[$m]=$((${models[$m]:-0} + 1))
+	done
+	for n in "${!MX_CPUS[@]}"; do
+		m=${MX_CPUS[$n]%%,*}
+		if [ "${models[$m]}" = 1 ]; then MX_CPU_NAME[n]=$m; else MX_CPU_NAME[n]=${MX_CPUS[$n]}; fi
+	done
+}
+
+# mx_host_label SPEC_LABEL CPU_NAME CPU_COUNT: a host's label.  One CPU: the
+# kernel as written (the labels of a matrix without the dimension stay what
+# they were, for --compare); several: KERNEL@CPU_NAME (6.12@neoverse-n1).
+mx_host_label() {
+	if [ "$3" -gt 1 ]; then REPLY=$1@$2; else REPLY=$1; fi
 }
