@@ -2,7 +2,7 @@
 # scripts/probe-coverage.sh [--run]: which probes the suite has seen on
 # both sides.  A probe that was only ever seen executing proves half of
 # what it claims; this reads the fingerprints of every probes-* test in
-# logs/ (--run: run `run_tests.sh -g probes` first) and prints, per probe,
+# logs/latest/, the last run (--run: run `run_tests.sh -g probes` first) and prints, per probe,
 # its class (from tables/probes.def) and the configurations in which it
 # executed and in which it was UNDEFINED, at EL1; then the totals.
 set -u
@@ -11,13 +11,13 @@ if [ "${1-}" = --run ]; then
 	./run_tests.sh -g probes >/dev/null || echo "probe-coverage: some probes tests failed; counting what ran" >&2
 fi
 shopt -s nullglob
-logs=(logs/probes-*.log)
-[ ${#logs[@]} -gt 0 ] || { echo "probe-coverage: no logs/probes-*.log: run with --run" >&2; exit 2; }
+logs=(logs/latest/probes-*.log)
+[ ${#logs[@]} -gt 0 ] || { echo "probe-coverage: no logs/latest/probes-*.log: run with --run" >&2; exit 2; }
 
 awk '
 FNR == 1 && FILENAME ~ /probes\.def$/ { table = 1 }
 FNR == 1 && FILENAME !~ /probes\.def$/ {
-	table = 0; cfg = FILENAME; sub(/^logs\/probes-/, "", cfg); sub(/\.log$/, "", cfg); ncfg++
+	table = 0; cfg = FILENAME; sub(/^logs\/latest\/probes-/, "", cfg); sub(/\.log$/, "", cfg); ncfg++
 }
 table && /^PROBE\(/ {
 	line = $0; sub(/^PROBE\(/, "", line); split(line, f, ",")
