@@ -2,7 +2,8 @@
 # scripts/probe-coverage.sh [--run] [LOGDIR]: which probes the suite has seen
 # on both sides.  A probe that was only ever seen executing proves half of
 # what it claims; this reads the fingerprints of every probes-* test in
-# LOGDIR (default logs/; --run: run `run_tests.sh -g probes` first) and
+# LOGDIR (default logs/latest/, the newest run's; --run: run `run_tests.sh -g
+# probes` first, into a run directory of its own) and
 # prints, per probe, its class and the configurations in which it executed
 # and in which it was UNDEFINED, at EL1; then the totals.
 #
@@ -14,12 +15,16 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 run=
 [ "${1-}" != --run ] || { run=1; shift; }
-logdir=${1:-logs}
+logdir=${1:-logs/latest}
 gvfp=host/gvfp
 [ -x "$gvfp" ] || { echo "probe-coverage: $gvfp not built (run make)" >&2; exit 2; }
 if [ -n "$run" ]; then
-	GUESTVIEW_LOG_DIR=$logdir ./run_tests.sh -g probes >/dev/null ||
-		echo "probe-coverage: some probes tests failed; counting what ran" >&2
+	# A LOGDIR given is this run's own (new or empty); else logs/latest.
+	if [ -n "${1:-}" ]; then
+		GUESTVIEW_RUN_LOG_DIR=$logdir ./run_tests.sh -g probes >/dev/null
+	else
+		./run_tests.sh -g probes >/dev/null
+	fi || echo "probe-coverage: some probes tests failed; counting what ran" >&2
 fi
 shopt -s nullglob
 logs=("$logdir"/probes-*.log)

@@ -160,7 +160,7 @@ cfg_parse() {
 			# The key: up to the first '=' (a regex: "${line%%=*}" tries
 			# every byte of a long key against the rest of the line).
 			[[ $line =~ ^[^=]*= ]]
-			key=${BASH_REMATCH%=} val=${line:${#BASH_REMATCH}}
+			key=${BASH_REMATCH[0]%=} val=${line:${#BASH_REMATCH[0]}}
 			cfg_trim "$key"
 			key=$REPLY
 			cfg_trim "$val"
@@ -192,12 +192,12 @@ cfg_trim() {
 	REPLY=$1
 	if [[ $REPLY == [[:space:]]* ]]; then
 		[[ $REPLY =~ ^[[:space:]]+ ]]
-		REPLY=${REPLY:${#BASH_REMATCH}}
+		REPLY=${REPLY:${#BASH_REMATCH[0]}}
 	fi
 	if [[ $REPLY == *[[:space:]] ]]; then
 		# The last byte that is not white space, and what follows it.
 		[[ $REPLY =~ [^[:space:]][[:space:]]*$ ]]
-		REPLY=${REPLY:0:${#REPLY}-${#BASH_REMATCH}+1}
+		REPLY=${REPLY:0:${#REPLY}-${#BASH_REMATCH[0]}+1}
 	fi
 }
 

@@ -49,7 +49,7 @@ logdir_prune() {
 	local k d pid
 	for ((k = 0; k < ${#runs[@]} - LOG_KEEP; k++)); do
 		d=${runs[k]} pid=${runs[k]##*-}
-		[[ $pid =~ ^[0-9]+$ ]] && [ -d "$d" ] && [ -O "$d" ] || continue
+		if ! [[ $pid =~ ^[0-9]+$ ]] || ! [ -d "$d" ] || ! [ -O "$d" ]; then continue; fi
 		# kill -0: the run is alive (EPERM too: somebody else's live process).
 		! kill -0 "$pid" 2>/dev/null || continue
 		old+=("$d")

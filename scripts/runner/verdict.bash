@@ -80,7 +80,9 @@ verdict_classify() {
 		status=${OUTCOME_RESULT[$tok]} detail=${verdict:-$tok (arm/run exit status $rc, no verdict line)}
 		;;
 	*)
-		if [ "$rc" = 137 ] && [ "$backstop" -gt 0 ] && [ "$us" -ge $((backstop * 1000000)) ]; then
+		# 137 is run_tests.sh's own timeout(1) only once its SIGKILL can have
+		# come, JOB_KILL_AFTER past the backstop; before, somebody else's.
+		if [ "$rc" = 137 ] && [ "$backstop" -gt 0 ] && [ "$us" -ge $(((backstop + JOB_KILL_AFTER) * 1000000)) ]; then
 			status=TIMEOUT detail="arm/run ignored SIGTERM; run_tests.sh killed it after ${backstop}s"
 		elif [ "$rc" = 137 ]; then
 			status=ERROR detail="arm/run was killed (SIGKILL) after $secs"

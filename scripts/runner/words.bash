@@ -53,14 +53,14 @@ words_split() {
 		case $quote in
 		\')
 			[[ $s =~ ^[^\']* ]]
-			parts+=("$BASH_REMATCH") s=${s:${#BASH_REMATCH}}
+			parts+=("${BASH_REMATCH[0]}") s=${s:${#BASH_REMATCH[0]}}
 			# No closing quote in this window: the next one goes on.
 			[ -z "$s" ] || s=${s:1} quote=''
 			continue
 			;;
 		\")
 			[[ $s =~ ^[^\"\\]* ]]
-			parts+=("$BASH_REMATCH") s=${s:${#BASH_REMATCH}}
+			parts+=("${BASH_REMATCH[0]}") s=${s:${#BASH_REMATCH[0]}}
 			case $s in
 			\"*) s=${s:1} quote='' ;;
 			\\[\"\\\$\`]*) parts+=("${s:1:1}") s=${s:2} ;;
@@ -78,7 +78,7 @@ words_split() {
 				WORDS+=("$w") parts=() inword=''
 			fi
 			[[ $s =~ ^[[:space:]]+ ]]
-			s=${s:${#BASH_REMATCH}}
+			s=${s:${#BASH_REMATCH[0]}}
 			;;
 		\'* | \"*) quote=${s:0:1} s=${s:1} inword=1 ;;
 		\\*)
@@ -87,7 +87,7 @@ words_split() {
 			;;
 		*)
 			[[ $s =~ ^[^[:space:]\'\"\\]+ ]]
-			parts+=("$BASH_REMATCH") s=${s:${#BASH_REMATCH}} inword=1
+			parts+=("${BASH_REMATCH[0]}") s=${s:${#BASH_REMATCH[0]}} inword=1
 			;;
 		esac
 	done

@@ -20,13 +20,14 @@ image() { head -c 56 /dev/zero; printf '%s\0\0\0\0' "$1"; }
 image ARMd >"$tmp/good.flat"
 : >"$tmp/empty.flat"
 printf 'EXIT: PASS\n' >"$tmp/text.flat"
+head -c 4096 /dev/zero | tr "\0" x >"$tmp/longtext.flat"
 image ARMx >"$tmp/badmagic.flat"
 head -c 40 "$tmp/good.flat" >"$tmp/short.flat"
 # A "QEMU" that would hang: the refusals must come before it starts.
 printf '#!/bin/bash\necho started >>"%s/started"\nsleep 30\n' "$tmp" >"$tmp/hang-qemu"
 chmod +x "$tmp/hang-qemu"
 
-for p in empty text badmagic short; do
+for p in empty text longtext badmagic short; do
 	t_status "$p payload: HARNESS_ERROR (3)" 3 env TIMEOUT=5 QEMU="$tmp/hang-qemu" "$tmp/tree/arm/run" "$tmp/$p.flat"
 	case $p in
 	empty) why="is empty \(0 bytes" ;;

@@ -4,6 +4,7 @@
 # refused before anything runs (status 2, FILE:LINE), and the messages
 # never send the file's raw bytes to the terminal.  And a reader that goes
 # away (run_tests.sh | head -1) ends the run quietly, every test stopped.
+# shellcheck disable=SC2119 # rt_run's arguments are optional
 # shellcheck source=tests/runner/helpers.bash
 . "$(dirname "$0")/helpers.bash"
 rt_setup
@@ -55,6 +56,7 @@ for fmt in '' -t; do
 	t_eq "| head -1${fmt:+ ($fmt)}: the first line came" 1 "$(wc -l <"$RT/out")"
 	left=$(pgrep -f "fake-qemu $RT/arm/hang.flat")
 	t_eq "| head -1${fmt:+ ($fmt)}: the hanging test was stopped" "" "$left"
+	# shellcheck disable=SC2086 # one pid or more
 	[ -z "$left" ] || kill $left
 done
 rt_no_tmp "no temporary file left behind"

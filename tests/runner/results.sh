@@ -65,6 +65,14 @@ t_grep "deaf arm/run: TIMEOUT, killed by run_tests.sh" "^TIMEOUT t \(arm/run did
 t_check "deaf arm/run: stopped within 4s" [ $((SECONDS - start)) -le 4 ]
 t_check "deaf arm/run: its QEMU is gone" eval "! pgrep -f 'fake-qemu $RT/arm/deaf' >/dev/null"
 
+# An arm/run SIGKILLed from outside after the backstop's SIGTERM (which it
+# ignores) but before the backstop's own SIGKILL (5 s later): killed, not
+# timed out.
+rt_payload killed 'trap "" TERM; sleep 1.5; kill -KILL $$'
+TIMEOUT=1s GUESTVIEW_TIMEOUT_GRACE=0 one killed
+t_grep "arm/run SIGKILLed before the backstop's SIGKILL: an ERROR saying so" \
+	"^ERROR t \(arm/run was killed \(SIGKILL\) after 1\.[0-9]+s\)$" "$RT/out"
+
 one pass -v
 t_eq "-v: the console output, then the result line" "stub-argv: [-smp] [1]|stub-env: TIMEOUT=90s ACCEL=tcg|SUMMARY: 3 tests, 0 unexpected failures|EXIT: PASS|arm/run: PASS (3 tests, 0 unexpected failures)|PASS t" \
 	"$(grep -v '^SUMMARY: 1 test' "$RT/out" | sed -E 's/^(PASS t) .*/\1/' | tr '\n' '|' | sed 's/|$//')"
