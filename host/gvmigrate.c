@@ -273,6 +273,9 @@ static void print_result(int rc)
 	case EXIT_PASS:
 		if (R.save)
 			printf(" state saved to %s", R.save);
+		else if (R.restore)
+			printf(" restored from %s, then %u migration%s, the guest passed", R.restore, n,
+			       n == 1 ? "" : "s");
 		else
 			printf(" %u migration%s, the guest passed", n, n == 1 ? "" : "s");
 		break;

@@ -48,7 +48,16 @@ for k in k1 k2; do
 	t_eq "$k: KVM in VHE mode" vhe "$(q "$k[\"kvm_mode\"]")"
 	t_eq "$k: the selftest passed under KVM" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"selftest\"][0]")"
 	t_eq "$k: idregs passed under KVM" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"idregs\"][0]")"
-	t_eq "$k: probes ran to its end (PASS or FAIL)" True "$(q "[t[\"outcome\"] in (\"PASS\", \"FAIL\") for t in $k[\"tests\"] if t[\"name\"] == \"probes\"][0]")"
+	# -cpu max hosts have SME: the guest's own CPACR_EL1.SMEN trap answers
+	# before anything EL2 can set (an architectural leak, a named known
+	# failure); TPIDR2/SMPRI executing is the 7.2 test bed's recorded gap
+	# (tables/errata.def), known because the host passes testbed_qemu=.
+	t_eq "$k: probes PASS under KVM, its leaks known failures" PASS "$(q "[t[\"outcome\"] for t in $k[\"tests\"] if t[\"name\"] == \"probes\"][0]")"
+	t_grep "$k: hidden SME: the architectural leak, named" \
+		'^KFAIL: EL1: sme, CPACR_EL1\.SMEN clear \(class K\): hidden SME answers the guest.s own CPACR_EL1\.SMEN trap \(EC 0x1d\): architectural leak' \
+		"$tmp/out/kernels/$k/suite/logs/probes.log"
+	t_grep "$k: the test bed's facts reached the guest" '^INFO: host kernel 6\.1.*, test-bed QEMU 7\.2\.' \
+		"$tmp/out/kernels/$k/suite/logs/probes.log"
 	t_check "$k: its fingerprint" test -s "$tmp/out/kernels/$k/fingerprint.txt"
 	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/suite/logs/idregs.log"
 	# The suite inside is run_tests.sh's: its own JUnit and TAP are the results.
