@@ -58,6 +58,39 @@ t_status() {
 	else t_fail "$desc: exit status $got, expected $want"; sed 's/^/#   /' "$T_OUT" | tail -n 20; fi
 }
 
+# t_cunit NAME SOURCES... [FLAGS...]: a C unit test, built from the
+# repository's root with -Wall -Wextra -Werror and ASan/UBSan, then run; its
+# own "ok - " / "not ok - " lines count as this file's checks, any other
+# line is shown.  A build that fails is one failed check and ends the file;
+# a sanitizer report (exit 99) or a crash fails the last check.
+t_cunit() {
+	local name=$1 rc line
+	shift
+	if ! (cd "$T_ROOT" && ${HOST_CC:-cc} -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-fsanitize=address,undefined -fno-sanitize-recover=all -Itables -Ihost -Igen \
+		-o "$T_TMP/$name" "$@") >"$T_TMP/$name.build" 2>&1; then
+		t_fail "$name builds"; sed 's/^/#   /' "$T_TMP/$name.build" | head -n 30; t_done
+	fi
+	t_ok "$name builds with -Wall -Wextra -Werror and the sanitizers"
+	UBSAN_OPTIONS=exitcode=99 ASAN_OPTIONS=exitcode=99 "$T_TMP/$name" >"$T_TMP/$name.out" 2>&1
+	rc=$?
+	local failed=0
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) t_ok "${line#ok - }" ;;
+		"not ok - "*) t_fail "${line#not ok - }"; failed=1 ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done <"$T_TMP/$name.out"
+	# 0 when every check passed, its count of failures (1-98) when one
+	# failed: anything else (a sanitizer's 99, a crash) is a failure of its own.
+	if { [ "$failed" = 0 ] && [ "$rc" -eq 0 ]; } || { [ "$failed" = 1 ] && [ "$rc" -ge 1 ] && [ "$rc" -lt 99 ]; }; then
+		t_ok "$name exits as its checks say (exit $rc), no sanitizer report or crash"
+	else
+		t_fail "$name exits $rc, its checks say $([ "$failed" = 0 ] && echo 'all passed' || echo 'some failed')"
+	fi
+}
+
 t_done() {
 	printf '# %s: %d passed, %d failed\n' "$(basename "$0")" "$T_PASS" "$T_FAIL"
 	[ "$T_FAIL" -eq 0 ] && [ "$T_PASS" -gt 0 ]
