@@ -152,15 +152,22 @@ struct probe_verdict probe_judge(enum probe_id p, bool adv, bool enable_adv, enu
 
 	if (pass == PASS_OWN_CLEAR) {
 		/*
-		 * An implemented feature traps on the guest's own enable, whatever
-		 * EL2 does: expected when advertised, a leak when hidden.
+		 * An implemented instruction traps on the guest's own enable,
+		 * whatever EL2 does: expected when the enable's feature is
+		 * advertised (with SVE advertised, a hidden SVE2 that traps here
+		 * is the set run's leak, judged there), a leak when it is hidden.
+		 * An instruction the CPU does not implement is UNDEFINED first (an
+		 * unallocated encoding, before any enable is checked): with SVE
+		 * advertised but SVE2 absent (Neoverse V1) an SVE2 probe UNDEFs
+		 * with ZEN clear too, so UNDEFINED is judged by the probe's own
+		 * condition.
 		 */
 		if (own_ec)
 			return enable_adv ? verdict(PV_PASS, LEAK_NONE, "advertised, traps on the guest's own enable")
 					  : verdict(PV_KFAIL, LEAK_ARCH, "hidden but answers the guest's own enable trap");
 		if (got == GOT_UNDEF)
-			return enable_adv ? verdict(PV_FAIL, LEAK_NONE, "advertised, UNDEFINED instead of the own enable's trap")
-					  : verdict(PV_PASS, LEAK_NONE, "hidden and UNDEFINED");
+			return adv ? verdict(PV_FAIL, LEAK_NONE, "advertised, UNDEFINED instead of the own enable's trap")
+				   : verdict(PV_PASS, LEAK_NONE, "hidden and UNDEFINED");
 		if (got == GOT_EXEC)
 			return verdict(PV_FAIL, LEAK_NONE, "executes with the guest's own enable clear (wrong PRE in probes.def?)");
 		return verdict(PV_FAIL, LEAK_NONE, "unexpected exception class");

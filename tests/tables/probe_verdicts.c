@@ -70,6 +70,11 @@ int main(void)
 	/* N within SVE: untrappable while SVE is advertised, not when SVE is hidden. */
 	expect("sve2 (N), SVE advertised, SVE2 hidden, executes", PROBE_sve2, false, true,
 	       PASS_OWN_SET, GOT_EXEC, 0, &none, PV_KFAIL, LEAK_UNTRAPPABLE);
+	/* Neoverse V1: SVE without SVE2; an unimplemented encoding UNDEFs before ZEN is checked. */
+	expect("sve2 (N), ZEN clear, SVE advertised, SVE2 absent, UNDEF: as it must", PROBE_sve2, false, true,
+	       PASS_OWN_CLEAR, GOT_UNDEF, 0, &none, PV_PASS, LEAK_NONE);
+	expect("sve2 (N), ZEN clear, SVE2 advertised, UNDEF: not the own enable's trap", PROBE_sve2, true, true,
+	       PASS_OWN_CLEAR, GOT_UNDEF, 0, &none, PV_FAIL, LEAK_NONE);
 	expect("sve2 (N), ZEN clear, SVE advertised, EC 0x19: not a leak", PROBE_sve2, false, true,
 	       PASS_OWN_CLEAR, GOT_TRAP, 0x19, &none, PV_PASS, LEAK_NONE);
 	expect("sve2 (N), SVE hidden, ZEN set, executes: CPTR_EL2 covers it", PROBE_sve2, false, false,
