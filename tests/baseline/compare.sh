@@ -78,9 +78,9 @@ extra_params = -cpu cortex-a57
 baseline = $tmp/midr.fp
 accel = tcg
 EOF
-t_status "run_tests.sh: a moved key fails the entry" 1 env GUESTVIEW_LOG_DIR="$tmp" ./run_tests.sh --config "$tmp/b.cfg"
+t_status "run_tests.sh: a moved key fails the entry" 1 env GUESTVIEW_RUN_LOG_DIR="$tmp/logs" ./run_tests.sh --config "$tmp/b.cfg"
 t_grep "run_tests.sh: FAIL line" '^FAIL moved ' "$T_OUT"
-t_grep "run_tests.sh: the log has the key decoded" '^  Revision +1 -> 0 ' "$tmp/moved.log"
+t_grep "run_tests.sh: the log has the key decoded" '^  Revision +1 -> 0 ' "$tmp/logs/moved.log"
 printf '[e]\nfile = idregs.flat\nbaseline =\n' >"$tmp/e.cfg"
 t_status "run_tests.sh: an empty baseline key is a config error" 2 ./run_tests.sh --config "$tmp/e.cfg"
 t_grep "... naming the line" "e.cfg:3: empty value for 'baseline'" "$T_OUT"
