@@ -25,7 +25,16 @@ JOB_KILL_AFTER=5  # seconds from SIGTERM to SIGKILL (timeout -k)
 declare -A JOB_PID=()  # running test index -> its subshell's pid
 
 # jobs_init: the private directory every temporary file of the run goes in.
+# timeout(1) runs arm/run under setpriv --pdeathsig TERM, so that arm/run
+# (which stops its QEMU) ends when timeout does: coreutils' timeout dies of a
+# SIGTERM that lands just after it forked, without passing it on, and the
+# test ran on with nobody to stop it.  Empty where setpriv lacks the option.
+JOB_WRAP=()
+
 jobs_init() {
+	if command -v setpriv >/dev/null 2>&1 && setpriv --pdeathsig TERM true 2>/dev/null; then
+		JOB_WRAP=(setpriv --pdeathsig TERM)
+	fi
 	JOB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run_tests.XXXXXX") || return 1
 	if [ -n "$JOB_LIVE" ]; then mkfifo "$JOB_DIR/live" || return 1; fi
 }
@@ -47,7 +56,7 @@ job_start() {
 
 # job_body: the background subshell of one test (see the top of this file).
 job_body() {
-	local i=$1 log=$2 backstop=$3 header=$5 child='' stop='' rc start tee_pid=''
+	local i=$1 log=$2 backstop=$3 header=$5 child='' stop='' rc start tee_pid='' n
 	export TIMEOUT=$4
 	# The test's own variables (cfg keys such as qemu, migration), in this
 	# subshell only: no env(1) exec per test.
@@ -68,9 +77,9 @@ job_body() {
 	if [ -n "$JOB_LIVE" ]; then
 		tee -a -- "$log" <"$JOB_DIR/live" &
 		tee_pid=$!
-		timeout -k "$JOB_KILL_AFTER" "$backstop" "$@" </dev/null >"$JOB_DIR/live" 2>&1 &
+		timeout -k "$JOB_KILL_AFTER" "$backstop" "${JOB_WRAP[@]}" "$@" </dev/null >"$JOB_DIR/live" 2>&1 &
 	else
-		timeout -k "$JOB_KILL_AFTER" "$backstop" "$@" </dev/null >>"$log" 2>&1 &
+		timeout -k "$JOB_KILL_AFTER" "$backstop" "${JOB_WRAP[@]}" "$@" </dev/null >>"$log" 2>&1 &
 	fi
 	child=$!
 	printf '%s\n' "$child" >"$JOB_DIR/$i.pid"
@@ -84,6 +93,13 @@ job_body() {
 		while kill -0 "$child" 2>/dev/null; do
 			wait "$child" || [ $? -ne 127 ] || break
 		done
+		# And until timeout's process group (arm/run and its QEMU) is:
+		# a timeout that died early leaves them to stop by themselves.
+		for ((n = 0; n < (JOB_KILL_AFTER + 5) * 20; n++)); do
+			kill -0 -- "-$child" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL -- "-$child" 2>/dev/null
 		rc=interrupted
 	fi
 	[ -z "$tee_pid" ] || wait "$tee_pid"

@@ -30,10 +30,12 @@ echo "${payload##*/}" >>"${payload%/*}/../calls"
 verdict() { echo "arm/run: $2" >&2; exit "$1"; }
 # fake_qemu SECONDS: a child that stands for QEMU, findable by pgrep -f
 # (its argv holds the payload path); SIGTERM stops it as arm/run would.
+# The trap comes first, as in arm/run: a SIGTERM between starting the
+# child and trapping killed the stub and left its "QEMU" running.
 fake_qemu() {
+	trap 'q=${qemu:-$!}; [ -z "$q" ] || { kill $q 2>/dev/null; wait $q; }; verdict 130 INTERRUPTED' TERM
 	(exec -a "fake-qemu $payload" sleep "$1") &
 	qemu=$!
-	trap 'kill $qemu 2>/dev/null; wait $qemu; verdict 130 INTERRUPTED' TERM
 	wait $qemu
 }
 . "$payload"
