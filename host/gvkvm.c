@@ -113,17 +113,6 @@ static int get_masks(struct kvm_backend *kb, uint64_t masks[IDSPACE_SLOTS])
 	return kb->writable_masks(kb, masks);
 }
 
-static bool in_idspace(uint64_t id, unsigned int *slot)
-{
-	unsigned int op0 = (id >> 14) & 3, op1 = (id >> 11) & 7, crn = (id >> 7) & 15;
-	unsigned int crm = (id >> 3) & 15, op2 = id & 7;
-
-	if ((id & 0xffffffffffff0000ULL) != 0x6030000000130000ULL || op0 != 3 || crn != 0 || crm > 7 ||
-	    (op1 != 0 && op1 != 1 && op1 != 3))
-		return false;
-	*slot = IDSPACE_SLOT(op1, crm, op2);
-	return true;
-}
 
 static int cmd_info(struct kvm_backend *kb, const char *kernel)
 {
@@ -294,7 +283,7 @@ static void try_one(struct json *j, struct kvm_backend *kb, const struct try_ent
 		hex(j, "current", cur);
 	}
 	json_bool(j, "differs", differs);
-	if (masks && in_idspace(t->id, &slot))
+	if (masks && regname_idspace_slot(t->id, &slot))
 		hex(j, "writable_mask", masks[slot]);
 	else
 		json_null(j, "writable_mask");
@@ -335,7 +324,7 @@ static void try_one(struct json *j, struct kvm_backend *kb, const struct try_ent
 				refused_add(tally, "%s (%s)", name, errno_name(ft[i].err));
 				any_refused = true;
 			}
-			if (masks && in_idspace(t->id, &slot))
+			if (masks && regname_idspace_slot(t->id, &slot))
 				json_bool(j, "mask_writable", (masks[slot] & m) == m);
 			else
 				json_null(j, "mask_writable");

@@ -6,6 +6,7 @@
  * than the kernels asked: what they lack is defined here with the values
  * of Linux's uapi (include/uapi/linux/kvm.h, arch/arm64/include/uapi/asm/kvm.h).
  */
+#include "regnames.h"
 #include "gvkvm_kvm.h"
 
 #include "gvkvm_json.h"
@@ -467,14 +468,14 @@ int kvm_open_fake(struct kvm_backend *kb, const char *path)
 		if (nm < 0)
 			goto bad;
 		for (long i = 0; i < nm; i++) {
-			unsigned int op1 = (m[i].id >> 11) & 7, crm = (m[i].id >> 3) & 15, op2 = m[i].id & 7;
+			unsigned int slot;
 
-			if ((m[i].id >> 7 & 15) != 0 || crm > 7 || (op1 != 0 && op1 != 1 && op1 != 3)) {
+			if (!regname_idspace_slot(m[i].id, &slot)) {
 				fprintf(stderr, "%s:%d: %s is not in the feature ID range\n", path, m[i].line, m[i].name);
 				free(m);
 				goto bad;
 			}
-			f->masks[IDSPACE_SLOT(op1, crm, op2)] = m[i].value;
+			f->masks[slot] = m[i].value;
 		}
 		free(m);
 		f->have_masks = true;

@@ -92,10 +92,37 @@ const char *reg_kind_label(enum reg_kind kind)
 	return "state";
 }
 
-static enum reg_kind sysreg(uint64_t id, char *buf)
+/* The one place that takes a KVM system-register id apart. */
+bool regname_sysreg_enc(uint64_t id, struct sysreg_enc *e)
 {
 	unsigned int op0 = (id >> 14) & 3, op1 = (id >> 11) & 7, crn = (id >> 7) & 15;
 	unsigned int crm = (id >> 3) & 15, op2 = id & 7;
+
+	if ((id & ARCH_MASK) != ARCH_ARM64 || (id & 0x000ffffff0000000ULL) ||
+	    ((id >> CLASS_SHIFT) & CLASS_MASK) != CLASS_SYSREG || ((id >> SIZE_SHIFT) & 0xf) != SIZE_U64)
+		return false;
+	*e = (struct sysreg_enc){ op0, op1, crn, crm, op2 };
+	return true;
+}
+
+bool regname_idspace_slot(uint64_t id, unsigned int *slot)
+{
+	struct sysreg_enc e;
+
+	if (!regname_sysreg_enc(id, &e) || e.op0 != 3 || e.crn != 0 || e.crm > 7 ||
+	    (e.op1 != 0 && e.op1 != 1 && e.op1 != 3))
+		return false;
+	*slot = IDSPACE_SLOT(e.op1, e.crm, e.op2);
+	return true;
+}
+
+static enum reg_kind sysreg(uint64_t id, char *buf)
+{
+	struct sysreg_enc e;
+	unsigned int op0, op1, crn, crm, op2;
+
+	regname_sysreg_enc(id, &e);
+	op0 = e.op0, op1 = e.op1, crn = e.crn, crm = e.crm, op2 = e.op2;
 
 	/* KVM_REG_ARM_TIMER_CVAL/_CNT: KVM swapped the two encodings. */
 	if (id == KVM_SYSREG_ID(3, 3, 14, 0, 2)) {

@@ -42,6 +42,15 @@ enum reg_kind regname(uint64_t id, char *buf);
  * ID_MMFR0_EL1); -1 for any other register.
  */
 int regname_idreg(uint64_t id, bool *aarch32);
+
+/* A system register's encoding (op0, op1, CRn, CRm, op2). */
+struct sysreg_enc {
+	unsigned int op0, op1, crn, crm, op2;
+};
+/* The encoding of a 64-bit arm64 KVM system-register id; false for any other id. */
+bool regname_sysreg_enc(uint64_t id, struct sysreg_enc *e);
+/* Is id a register of the 192-slot feature ID space (idregs.h)?  Its slot. */
+bool regname_idspace_slot(uint64_t id, unsigned int *slot);
 const char *reg_kind_label(enum reg_kind kind);	/* "state", "id", "firmware", "read-only" */
 
 static inline bool reg_kind_readonly(enum reg_kind kind)
