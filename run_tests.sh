@@ -276,11 +276,16 @@ fi
 if [ -n "$OPT_JUNIT" ]; then
 	case $OPT_JUNIT in */*) d=${OPT_JUNIT%/*} d=${d:-/} ;; *) d=. ;; esac
 	{ [ -d "$d" ] && [ -w "$d" ]; } || die_usage "--junit '$OPT_JUNIT': directory '$d' does not exist or is not writable"
+	# The file is replaced by a rename: what is there must be a file
+	# (a device such as /dev/null would be replaced by one).
+	{ ! [ -e "$OPT_JUNIT" ] || [ -L "$OPT_JUNIT" ] || [ -f "$OPT_JUNIT" ]; } ||
+		die_usage "--junit '$OPT_JUNIT': exists and is not a regular file"
 fi
 [ -x "$RUN" ] || die_harness "per-payload runner '$RUN' not found or not executable${GUESTVIEW_RUN:+ (from GUESTVIEW_RUN)}"
 command -v timeout >/dev/null || die_harness "timeout(1) not found (it is in coreutils)"
+LOGDIR_ERROR=''
 logdir_init "$LOG_ROOT" ||
-	die_harness "cannot create a log directory in '${GUESTVIEW_RUN_LOG_DIR:-$LOG_ROOT}' (GUESTVIEW_RUN_LOG_DIR must be new or empty)"
+	die_harness "cannot use '${GUESTVIEW_RUN_LOG_DIR:-$LOG_ROOT}' for the logs: ${LOGDIR_ERROR:-it cannot be created} (it must be this user's, writable by nobody else; GUESTVIEW_RUN_LOG_DIR also new or empty)"
 
 # ---- running ----
 report_colours

@@ -5,9 +5,11 @@
 
 # duration_valid STR: true when STR is a duration timeout(1) accepts and that
 # we can reason about: a number (integer or decimal) with an optional unit
-# s, m, h or d.  0 means "no limit", as for timeout(1).
+# s, m, h or d, of at most 10 integer digits (over 300 years in seconds:
+# bash's 64-bit arithmetic below cannot overflow).  0 means "no limit", as
+# for timeout(1).
 duration_valid() {
-	[[ $1 =~ ^([0-9]+(\.[0-9]*)?|\.[0-9]+)[smhd]?$ ]]
+	[[ $1 =~ ^([0-9]{1,10}(\.[0-9]*)?|\.[0-9]+)[smhd]?$ ]]
 }
 
 # duration_seconds STR: REPLY = STR rounded up to whole seconds (STR valid).

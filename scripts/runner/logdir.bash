@@ -25,10 +25,12 @@ logdir_init() {
 	if [ -n "${GUESTVIEW_RUN_LOG_DIR:-}" ]; then
 		LOG_DIR=$GUESTVIEW_RUN_LOG_DIR
 		[ -d "$LOG_DIR" ] || mkdir -p -- "$LOG_DIR" || return 1
-		[ -z "$(ls -A -- "$LOG_DIR")" ]
+		logdir_private "$LOG_DIR" || return 1
+		[ -z "$(ls -A -- "$LOG_DIR")" ] || { LOGDIR_ERROR="$LOG_DIR is not empty"; return 1; }
 		return
 	fi
 	[ -d "$root" ] || mkdir -p -- "$root" || return 1
+	logdir_private "$root" || return 1
 	printf -v stamp '%(%Y%m%d-%H%M%S)T' -1
 	# The PID makes the name unique among live runs; mkdir refuses a name
 	# that is there (a PID reused within the second of an old run).
@@ -40,6 +42,27 @@ logdir_init() {
 	fi
 	logdir_prune "$root"
 	return 0
+}
+
+# logdir_private DIR: DIR is a directory (not a symlink) of the invoking
+# user that nobody else can write in.  Else somebody else could put a
+# symlink where a log will be written (root would write through it) or swap
+# the run's directory for one of theirs.  LOGDIR_ERROR says which rule broke.
+logdir_private() {
+	local mode owner
+	if [ -L "$1" ] || ! [ -d "$1" ]; then
+		LOGDIR_ERROR="$1 is not a directory (or is a symlink)"
+		return 1
+	fi
+	read -r mode owner < <(stat -c '%a %u' -- "$1") || { LOGDIR_ERROR="cannot stat $1"; return 1; }
+	if [ "$owner" != "$EUID" ]; then
+		LOGDIR_ERROR="$1 belongs to uid $owner, not to this user (uid $EUID)"
+		return 1
+	fi
+	if (( 8#$mode & 8#022 )); then
+		LOGDIR_ERROR="$1 is writable by others (mode $mode)"
+		return 1
+	fi
 }
 
 # logdir_prune ROOT: remove the run directories beyond the newest LOG_KEEP

@@ -41,6 +41,12 @@ verdict_classify() {
 	if [ -n "$tok" ] && [ "$tok" != TIMEOUT ] && [ -n "$verdict" ] && [ "$vtok" != "$tok" ]; then
 		status=ERROR detail="arm/run exited with status $rc ($tok) but its verdict says: $verdict"
 		tok=-
+	elif [ -n "$tok" ] && [ "$tok" != TIMEOUT ] && [ -z "$verdict" ]; then
+		# arm/run always ends with its verdict line: a status without one
+		# is something else's (a broken runner, a log that could not be
+		# written), never a result to count.
+		status=ERROR detail="arm/run exited with status $rc ($tok) but wrote no verdict line"
+		tok=-
 	fi
 	case $tok in
 	-) ;;
