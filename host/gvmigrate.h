@@ -46,6 +46,8 @@ struct run {
 };
 
 int run_migrations(struct run *r);
+/* Print "gvmigrate: WHY" and keep WHY as the run's reason (its RESULT line). */
+void run_say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void stop_all(struct run *r);
 /* 0, or the exit status: EXIT_SKIP (not possible here) or EXIT_HARNESS (ip failed). */
 int netns_up(struct run *r);

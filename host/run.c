@@ -7,6 +7,7 @@
 #include "migproto.h"
 #include "migtls.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +17,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+void run_say(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+	printf("gvmigrate: %s\n", r->why);
+}
+
 static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
 {
 	/* A stream file goes to QEMU over QMP (qmp_stream_file), never at its start. */
@@ -24,11 +35,11 @@ static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, boo
 
 	/* A target that cannot take a state is refused before QEMU runs at all. */
 	if (r->save && !incoming && !r->state.path && state_out_open(&r->state, r->save, err, sizeof(err))) {
-		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		run_say(r, "cannot save to %s: %s", r->save, err);
 		return -1;
 	}
 	if (vm_start(vm, name, r->config[cfg], r->dir, incoming, &opts)) {
-		printf("gvmigrate: %s: cannot start %s: %s\n", name, r->config[cfg][0], strerror(errno));
+		run_say(r, "%s: cannot start %s: %s", name, r->config[cfg][0], strerror(errno));
 		return -1;
 	}
 	evloop_add(&r->ev, vm);
@@ -127,8 +138,8 @@ static int finish(struct run *r, struct vm *vm)
 
 	proc_status_str(&vm->proc, st, sizeof(st));
 	if (!WIFEXITED(vm->proc.status) || WEXITSTATUS(vm->proc.status)) {
-		printf("gvmigrate: %s: QEMU ended with %s%s%s\n", vm->name, st,
-		       vm->first_error[0] ? ": " : "", vm->first_error);
+		run_say(r, "%s: QEMU ended with %s%s%.160s", vm->name, st, vm->first_error[0] ? ": " : "",
+			vm->first_error);
 		return EXIT_QEMU;
 	}
 	if (r->expect_refusal) {
@@ -143,7 +154,7 @@ static int finish(struct run *r, struct vm *vm)
 		return EXIT_SKIP;
 	if (!strcmp(vm->exit_status, "FAIL"))
 		return EXIT_FAIL;
-	printf("gvmigrate: %s: QEMU exited without the guest's status line\n", vm->name);
+	run_say(r, "%s: QEMU exited without the guest's status line", vm->name);
 	return EXIT_QEMU;
 }
 
@@ -233,7 +244,7 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 	int rc, wfd;
 
 	if (state_out_begin(&r->state, seq, err, sizeof(err))) {
-		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		run_say(r, "cannot save to %s: %s", r->save, err);
 		return save_failed(r, EXIT_HARNESS);
 	}
 	/*
@@ -264,7 +275,7 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 		return save_failed(r, rc);
 	}
 	if (state_out_commit(&r->state, seq, err, sizeof(err))) {
-		printf("gvmigrate: cannot save to %s: %s\n", r->save, err);
+		run_say(r, "cannot save to %s: %s", r->save, err);
 		return save_failed(r, EXIT_HARNESS);
 	}
 	migrate_stats(&r->ev, src, &st, r->deadline);
@@ -284,7 +295,7 @@ static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 	int fd = state_in_open(r->restore, seq, err, sizeof(err)), rc;
 
 	if (fd < 0) {
-		printf("gvmigrate: cannot restore from %s: %s\n", r->restore, err);
+		run_say(r, "cannot restore from %s: %s", r->restore, err);
 		return EXIT_HARNESS;
 	}
 	if (start_vm(r, vm, "restored", 1, true)) {

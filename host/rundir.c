@@ -58,8 +58,7 @@ int rundir_make(struct run *r, const char *tmp)
 	clean_stale(tmp);
 	snprintf(r->dir, sizeof(r->dir), "%s/" RUNDIR_PREFIX "XXXXXX", tmp);
 	if (!mkdtemp(r->dir)) {
-		fprintf(stderr, "gvmigrate: cannot make a private directory in %s: %s\n", tmp,
-			strerror(errno));
+		run_say(r, "cannot make a private directory in %s: %s", tmp, strerror(errno));
 		r->dir[0] = '\0';
 		return -1;
 	}
@@ -68,8 +67,7 @@ int rundir_make(struct run *r, const char *tmp)
 	/* Kept open (close-on-exec) until the process ends, however it ends. */
 	r->lock_fd = open(pending, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (r->lock_fd < 0 || flock(r->lock_fd, LOCK_EX) || rename(pending, lock)) {
-		fprintf(stderr, "gvmigrate: cannot lock the private directory %s: %s\n", r->dir,
-			strerror(errno));
+		run_say(r, "cannot lock the private directory %s: %s", r->dir, strerror(errno));
 		return -1;
 	}
 	return 0;

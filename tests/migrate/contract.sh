@@ -45,4 +45,13 @@ wait
 sleep 0.3
 t_check "gvmigrate killed: its QEMUs died with it" bash -c "! pgrep -f -- '[q]emu-system.*$marker' >/dev/null"
 t_grep "gvmigrate killed: names the signal" '^arm/run: HARNESS_ERROR: gvmigrate killed by signal 9 \(SIGKILL\)$' <(tail -n 1 "$T_OUT")
+# The reason is on the verdict line itself, not only on a line above it
+# (run_tests.sh shows the verdict as the test's detail).
+t_status "a TMPDIR that is not there: a harness error" 3 env TMPDIR=/nonexistent-gv MIGRATION=unix \
+	arm/run arm/migrate.flat -append 'count=1 rate_ms=0'
+t_grep "... the reason on the verdict line" "^arm/run: HARNESS_ERROR: cannot make a private directory in /nonexistent-gv: No such file" "$T_OUT"
+ln -s /etc/hostname "$T_TMP/state.lnk"
+t_status "SAVE_STATE a symlink: a harness error" 3 env SAVE_STATE="$T_TMP/state.lnk" arm/run arm/migrate.flat \
+	-append 'count=1 rate_ms=0'
+t_grep "... the reason on the verdict line" "^arm/run: HARNESS_ERROR: cannot save to .*state.lnk: it is a symbolic link" "$T_OUT"
 t_done
