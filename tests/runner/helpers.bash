@@ -65,6 +65,20 @@ verdict 78 "XFAIL: migration 1 refused: source status '"'active'"'"'
 	unset MIGRATION DEST_QEMU DEST_PARAMS MIGRATION_REFUSAL SAVE_STATE RESTORE_STATE
 }
 
+# rt_setup_real FILE...: rt_setup for a test that runs the real arm/run and
+# QEMU: skips unless arm/run, each FILE (from the repository's root: the
+# payloads, host/gvmigrate) and QEMU are there; no stub, the user's QEMU kept.
+rt_setup_real() {
+	local f qemu=${QEMU:-}
+	for f in arm/run "$@"; do
+		[ -e "$T_ROOT/$f" ] || t_skip "$f not built (run make)"
+	done
+	command -v "${QEMU:-qemu-system-aarch64}" >/dev/null || t_skip "no QEMU (${QEMU:-qemu-system-aarch64})"
+	rt_setup
+	unset GUESTVIEW_RUN GUESTVIEW_PAYLOAD_DIR
+	[ -z "$qemu" ] || export QEMU=$qemu
+}
+
 # rt_payload NAME BODY: the payload NAME.flat, whose stub behaviour is BODY.
 rt_payload() { printf '%s\n' "$2" >"$RT/arm/$1.flat"; }
 

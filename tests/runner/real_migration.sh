@@ -8,14 +8,7 @@
 # Skips (77) until arm/run, arm/migrate.flat, host/gvmigrate and QEMU are there.
 # shellcheck source=tests/runner/helpers.bash
 . "$(dirname "$0")/helpers.bash"
-[ -x "$T_ROOT/arm/run" ] || t_skip "arm/run not there yet"
-[ -f "$T_ROOT/arm/migrate.flat" ] || t_skip "arm/migrate.flat not built (run make)"
-[ -x "$T_ROOT/host/gvmigrate" ] || t_skip "host/gvmigrate not built yet (run make)"
-command -v "${QEMU:-qemu-system-aarch64}" >/dev/null || t_skip "no QEMU (${QEMU:-qemu-system-aarch64})"
-qemu=${QEMU:-}
-rt_setup
-unset GUESTVIEW_RUN GUESTVIEW_PAYLOAD_DIR
-[ -z "$qemu" ] || export QEMU=$qemu
+rt_setup_real arm/migrate.flat host/gvmigrate
 # The refusals were measured under TCG; under KVM the registers are the host's.
 export ACCEL=tcg
 rt_cfg mig.cfg <<'EOF2'

@@ -5,13 +5,8 @@
 # Skips (77) until arm/run, arm/selftest.flat and QEMU are there.
 # shellcheck source=tests/runner/helpers.bash
 . "$(dirname "$0")/helpers.bash"
-[ -x "$T_ROOT/arm/run" ] || t_skip "arm/run not there yet"
-[ -f "$T_ROOT/arm/selftest.flat" ] || t_skip "arm/selftest.flat not built (run make)"
-command -v "${QEMU:-qemu-system-aarch64}" >/dev/null || t_skip "no QEMU (${QEMU:-qemu-system-aarch64})"
-qemu=${QEMU:-}
-rt_setup
-unset GUESTVIEW_RUN GUESTVIEW_PAYLOAD_DIR ACCEL
-[ -z "$qemu" ] || export QEMU=$qemu
+rt_setup_real arm/selftest.flat
+unset ACCEL
 rt_cfg real.cfg <<'EOF2'
 [vectors]
 file = selftest.flat

@@ -7,13 +7,7 @@
 # Skips (77) until arm/run, the payloads, host/gvmigrate and QEMU are there.
 # shellcheck source=tests/runner/helpers.bash
 . "$(dirname "$0")/helpers.bash"
-[ -f "$T_ROOT/arm/migrate.flat" ] && [ -f "$T_ROOT/arm/selftest.flat" ] || t_skip "payloads not built (run make)"
-[ -x "$T_ROOT/host/gvmigrate" ] || t_skip "host/gvmigrate not built (run make)"
-command -v "${QEMU:-qemu-system-aarch64}" >/dev/null || t_skip "no QEMU (${QEMU:-qemu-system-aarch64})"
-qemu=${QEMU:-}
-rt_setup
-unset GUESTVIEW_RUN GUESTVIEW_PAYLOAD_DIR
-[ -z "$qemu" ] || export QEMU=$qemu
+rt_setup_real arm/migrate.flat arm/selftest.flat host/gvmigrate
 rt_cfg t.cfg <<'EOF2'
 [plain]
 file = selftest.flat
