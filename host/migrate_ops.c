@@ -25,34 +25,43 @@ static const char *wait_name(enum wait_result r)
 	return r == WAIT_TIMEOUT ? "timed out" : "was interrupted";
 }
 
-int qmp_exec(struct evloop *ev, struct vm *vm, const char *cmd, json_object *args,
-	     json_object **ret, uint64_t deadline)
+/*
+ * Run cmd and wait for its answer, saying nothing: 0 with *ret (if given) a
+ * new reference to "return", or -1 with why (", got no answer: QEMU
+ * exited", ...) for the caller to say or not.
+ */
+static int qmp_call(struct evloop *ev, struct vm *vm, const char *cmd, json_object *args,
+		    json_object **ret, uint64_t deadline, char *why, size_t whysize)
 {
 	struct answer_wait w = { vm, qmp_send(&vm->qmp, cmd, args) };
 	const struct qmp_answer *a;
 	enum wait_result r;
 
 	if (w.id < 0) {
-		printf("gvmigrate: %s: cannot send QMP %s (monitor gone)\n", vm->name, cmd);
+		snprintf(why, whysize, "cannot send QMP %s (monitor gone)", cmd);
 		return -1;
 	}
 	r = evloop_wait(ev, answered, &w, deadline);
 	a = qmp_response(&vm->qmp, w.id);
-	if (r != WAIT_OK || !a) {
-		printf("gvmigrate: %s: QMP %s %s\n", vm->name, cmd,
-		       r != WAIT_OK ? wait_name(r) : "got no answer: QEMU exited");
-		qmp_forget(&vm->qmp, w.id);
-		return -1;
-	}
-	if (a->is_error) {
-		printf("gvmigrate: %s: QMP %s failed: %s\n", vm->name, cmd, qmp_error_desc(a));
-		qmp_forget(&vm->qmp, w.id);
-		return -1;
-	}
-	if (ret)
+	if (r != WAIT_OK || !a)
+		snprintf(why, whysize, "QMP %s %s", cmd, r != WAIT_OK ? wait_name(r) : "got no answer: QEMU exited");
+	else if (a->is_error)
+		snprintf(why, whysize, "QMP %s failed: %s", cmd, qmp_error_desc(a));
+	else if (ret)
 		*ret = json_object_get(a->ret);
 	qmp_forget(&vm->qmp, w.id);
-	return 0;
+	return r == WAIT_OK && a && !a->is_error ? 0 : -1;
+}
+
+int qmp_exec(struct evloop *ev, struct vm *vm, const char *cmd, json_object *args,
+	     json_object **ret, uint64_t deadline)
+{
+	char why[256];
+
+	if (qmp_call(ev, vm, cmd, args, ret, deadline, why, sizeof(why)) == 0)
+		return 0;
+	printf("gvmigrate: %s: %s\n", vm->name, why);
+	return -1;
 }
 
 static bool greeted(void *arg)
@@ -295,16 +304,10 @@ static bool exited(void *arg)
 /* vm's answer to cmd, or NULL (quietly) when its monitor is gone or it hangs. */
 static json_object *ask(struct evloop *ev, struct vm *vm, const char *cmd, uint64_t deadline)
 {
-	struct answer_wait w = { vm, vm->proc.exited ? -1 : qmp_send(&vm->qmp, cmd, NULL) };
-	const struct qmp_answer *a;
 	json_object *ret = NULL;
+	char why[256];
 
-	if (w.id < 0)
-		return NULL;
-	if (evloop_wait(ev, answered, &w, deadline) == WAIT_OK && (a = qmp_response(&vm->qmp, w.id)) &&
-	    !a->is_error)
-		ret = json_object_get(a->ret);
-	qmp_forget(&vm->qmp, w.id);
+	qmp_call(ev, vm, cmd, NULL, &ret, deadline, why, sizeof(why));
 	return ret;
 }
 
