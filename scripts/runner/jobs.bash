@@ -89,17 +89,21 @@ job_body() {
 	rc=$?
 	if [ -n "$stop" ]; then
 		# The trap cut `wait` short: wait until timeout (and so arm/run) is
-		# really gone.  127 means it was already collected.
-		while kill -0 "$child" 2>/dev/null; do
-			wait "$child" || [ $? -ne 127 ] || break
-		done
-		# And until timeout's process group (arm/run and its QEMU) is:
-		# a timeout that died early leaves them to stop by themselves.
+		# really gone, then its whole process group (a timeout that died
+		# early leaves them to stop by themselves).  The SIGTERM is said
+		# once more half a second on: one sent in the instant between the
+		# fork and the exec of timeout is taken by the forked shell's copy
+		# of the trap and lost in the exec (timeout then ran on to its
+		# deadline: 1 run in about 20 of tests/runner/interrupt.sh under
+		# load).  Bounded: then SIGKILL, as timeout's own -k would.
 		for ((n = 0; n < (JOB_KILL_AFTER + 5) * 20; n++)); do
-			kill -0 -- "-$child" 2>/dev/null || break
+			kill -0 "$child" 2>/dev/null || kill -0 -- "-$child" 2>/dev/null || break
+			[ "$n" != 10 ] || kill -TERM "$child" 2>/dev/null
 			sleep 0.05
 		done
 		kill -KILL -- "-$child" 2>/dev/null
+		kill -KILL "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
 		rc=interrupted
 	fi
 	[ -z "$tee_pid" ] || wait "$tee_pid"
