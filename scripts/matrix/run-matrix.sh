@@ -45,6 +45,11 @@
 #   --qemu PATH            the x86 qemu-system-aarch64 that emulates the hosts
 #                          (default $QEMU, else qemu-system-aarch64 on PATH;
 #                          e.g. deps/qemu10/usr/bin/qemu-system-aarch64)
+#   --inner-qemu SUITE     take the hosts' user space, and so the QEMU that
+#                          runs the payloads under KVM, from Debian's SUITE:
+#                          trixie (QEMU 10.0), trixie-backports (QEMU 11.1,
+#                          which tolerates registers only in an incoming
+#                          stream); default the machine's own (bookworm: 7.2)
 #   --host-mem MIB         memory of each host (default 1024)
 #   --initramfs FILE       boot the hosts with FILE as the common initramfs
 #                          instead of building one (a custom user space, or
@@ -96,6 +101,8 @@ while [ $# -gt 0 ]; do
 	--command-timeout) need "$@"; number "$1" "$2"; MX_CMD_TIMEOUT=$2; shift 2 ;;
 	--host-cpu) need "$@"; mx_parse_cpus "$2" || mx_die 2 "$MX_ERR"; shift 2 ;;
 	--qemu) need "$@"; MX_QEMU=$2; shift 2 ;;
+	--inner-qemu) need "$@"; MX_INNER_SUITE=$2; shift 2
+		[[ $MX_INNER_SUITE =~ ^[A-Za-z0-9._-]+$ ]] || mx_die 2 "--inner-qemu: '$MX_INNER_SUITE' is not a suite name" ;;
 	--host-mem) need "$@"; number "$1" "$2"; MX_HOST_MEM=$2; shift 2 ;;
 	--host-smp) need "$@"; number "$1" "$2"; MX_HOST_SMP=$2; shift 2 ;;
 	--initramfs) need "$@"; MX_COMMON=$2; MX_CUSTOM_INITRAMFS=1; shift 2
@@ -248,10 +255,8 @@ MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"
 	printf 'started=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	printf 'host_cpu=%s\nhost_mem=%s\nhost_smp=%s\n' "${MX_CPUS[*]}" "$MX_HOST_MEM" "$MX_HOST_SMP"
 	printf 'outer_qemu=%s\nouter_qemu_path=%s\n' "$qemu_version" "$(command -v "$MX_QEMU")"
-	inner=$(grep -o 'qemu-system-arm_[^_ ]*' "$MX_CACHE/userland/.apt-fetch.manifest" 2>/dev/null | head -n 1)
-	inner=${inner//%3a/:}
-	[ -z "${MX_CUSTOM_INITRAMFS:-}" ] || inner="custom initramfs $MX_COMMON"
-	printf 'inner_qemu=%s\n' "${inner:+${inner/_/ }}"
+	if [ -n "${MX_CUSTOM_INITRAMFS:-}" ]; then REPLY="custom initramfs $MX_COMMON"; else mx_inner_qemu; fi
+	printf 'inner_qemu=%s\ninner_suite=%s\n' "$REPLY" "${MX_INNER_SUITE:-}"
 	printf 'suites=%s\n' "$MX_KERNEL_SUITES"
 	printf 'boot_timeout=%s\ncommand_timeout=%s\ntest_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT" "$MX_TEST_TIMEOUT"
 	printf 'kernels=%s\n' "$MX_N"

@@ -65,6 +65,9 @@ t_grep "unknown option: named" "unknown option '--fast'" "$T_OUT"
 t_status "non-numeric timeout" 2 scripts/matrix/run-matrix.sh --cache "$rm_cache" --boot-timeout soon 6.1
 t_grep "timeout: named" "'soon' is not a positive number" "$T_OUT"
 t_status "bad suite name" 2 scripts/matrix/run-matrix.sh --cache "$rm_cache" --suites 'trixie;rm' 6.1
+t_status "bad inner QEMU suite" 2 scripts/matrix/run-matrix.sh --cache "$rm_cache" --inner-qemu '../x' 6.1
+t_grep "bad inner QEMU suite: option and value named" "--inner-qemu: '../x' is not a suite name" "$T_OUT"
+t_grep "--help describes --inner-qemu" "--inner-qemu SUITE" <(scripts/matrix/run-matrix.sh --help)
 t_status "--compare with a missing file" 2 scripts/matrix/run-matrix.sh --cache "$rm_cache" --compare "$tmp/none.json" 6.1
 t_check "usage errors made no cache directory" test ! -e "$rm_cache"
 t_status "--help" 0 scripts/matrix/run-matrix.sh --help

@@ -2,8 +2,9 @@
 #
 # Two cpio archives, concatenated per kernel (the kernel unpacks one after
 # the other):
-#   common   (not compressed) busybox-static, bash, GNU timeout, Debian's arm64 QEMU 7.2
-#            (qemu-system-arm) and the shared libraries these need, found
+#   common   (not compressed) busybox-static, bash, GNU timeout, Debian's arm64 QEMU
+#            (qemu-system-arm: 7.2 of the machine's own bookworm, or the
+#            suite of --inner-qemu) and the shared libraries these need, found
 #            by following DT_NEEDED (aarch64-linux-gnu-readelf); the
 #            payloads (arm/*.flat), run_tests.sh, arm/run and what they
 #            source (tables/outcomes.bash, scripts/runner/*.bash), the
@@ -11,7 +12,7 @@
 #            host tools built for aarch64 (host/cross.mk: gvmigrate, gvstream,
 #            gvfp, gvkvm) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
-#            a checksum of everything that goes in.
+#            the inner QEMU's suite and a checksum of everything that goes in.
 #   modules  the kernel's virtio-pci and 9p modules with their dependencies
 #            (modinfo's depends=), decompressed, and their load order.
 # All of it is cached under $MX_CACHE (see run-matrix.sh).
@@ -19,9 +20,28 @@
 # Needs: mx_die/mx_say (run-matrix.sh), cpio, gzip, xz/zstd (compressed
 # modules), aarch64-linux-gnu-readelf or readelf.
 
-# The Debian arm64 packages of the hosts' user space: the machine's own
-# suites (bookworm: QEMU 7.2), never the suites added for kernels.
+# The Debian arm64 packages of the hosts' user space: by default the
+# machine's own suites (bookworm: QEMU 7.2), never the suites added for
+# kernels.
 MX_USERLAND_PKGS=(busybox-static bash coreutils qemu-system-arm)
+# MX_INNER_SUITE (--inner-qemu): take that user space from another suite
+# instead, e.g. trixie (QEMU 10.0) or trixie-backports (QEMU 11.1, which
+# tolerates registers found only in an incoming stream).  All of it comes
+# from that suite, so QEMU runs with the libraries it was built against;
+# each suite has its own unpacked tree and archive in the cache.
+MX_INNER_SUITE=${MX_INNER_SUITE:-}
+# An archive another run (another checkout sharing the cache) may be about
+# to boot is kept: only those unused for this long are removed.
+MX_ARCHIVE_KEEP_S=86400
+
+# mx_inner_suite_opts SUITE: apt-fetch.sh's options that take the user
+# space from SUITE (a backports suite needs its base suite beside it).
+mx_inner_suite_opts() {
+	REPLY_OPTS=()
+	[ -n "$1" ] || return 0
+	[ "${1%-backports}" = "$1" ] || REPLY_OPTS+=(--suite-add "${1%-backports}")
+	REPLY_OPTS+=(--suite-add "$1" --target-release "$1")
+}
 # Modules the host needs when they are not built in: 9p over virtio-pci.
 MX_WANT_MODULES=(virtio_pci 9pnet_virtio 9p)
 
@@ -36,15 +56,16 @@ mx_readelf() {
 # mx_fetch_userland: unpacks the user-space packages (and their Depends
 # closure) into $MX_CACHE/userland; sets MX_USERLAND.
 mx_fetch_userland() {
-	MX_USERLAND=$MX_CACHE/userland
+	MX_USERLAND=$MX_CACHE/userland${MX_INNER_SUITE:+-$MX_INNER_SUITE}
 	# Checked against the archive at most once per GUESTVIEW_APT_LISTS_MAX_AGE
 	# (apt-fetch.sh's index age, default a day) unless MX_REFRESH=1.
 	if [ "${MX_REFRESH:-0}" != 1 ] && [ -x "$MX_USERLAND/usr/bin/qemu-system-aarch64" ] &&
-		mx_younger "$MX_CACHE/userland.checked" "${GUESTVIEW_APT_LISTS_MAX_AGE:-86400}"; then
+		mx_younger "$MX_USERLAND.checked" "${GUESTVIEW_APT_LISTS_MAX_AGE:-86400}"; then
 		return 0
 	fi
-	mx_say "user space of the hosts: ${MX_USERLAND_PKGS[*]} (arm64, with dependencies)"
-	if ! "$MX_ROOT/scripts/apt-fetch.sh" --arch arm64 --cache "$MX_CACHE/apt" --with-deps \
+	mx_say "user space of the hosts: ${MX_USERLAND_PKGS[*]} (arm64, with dependencies${MX_INNER_SUITE:+, from $MX_INNER_SUITE})"
+	mx_inner_suite_opts "$MX_INNER_SUITE"
+	if ! "$MX_ROOT/scripts/apt-fetch.sh" --arch arm64 --cache "$MX_CACHE/apt" --with-deps "${REPLY_OPTS[@]}" \
 		--dest "$MX_USERLAND" "${MX_USERLAND_PKGS[@]}" 2>"$MX_TMP/userland.err"; then
 		sed 's/^/  /' "$MX_TMP/userland.err" >&2
 		if [ -x "$MX_USERLAND/usr/bin/qemu-system-aarch64" ]; then
@@ -57,7 +78,16 @@ mx_fetch_userland() {
 	for f in bin/busybox bin/bash usr/bin/timeout usr/bin/qemu-system-aarch64; do
 		[ -e "$MX_USERLAND/$f" ] || mx_die 3 "$MX_USERLAND/$f missing after unpacking ${MX_USERLAND_PKGS[*]}"
 	done
-	: >"$MX_CACHE/userland.checked"
+	: >"$MX_USERLAND.checked"
+}
+
+# mx_inner_qemu: the inner QEMU's Debian package and version, as the
+# user space's manifest names it ("qemu-system-arm 1:7.2+dfsg-7+deb12u18").
+mx_inner_qemu() {
+	local v
+	v=$(grep -o 'qemu-system-arm_[^_ ]*' "$MX_USERLAND/.apt-fetch.manifest" 2>/dev/null | head -n 1)
+	v=${v//%3a/:}
+	REPLY=${v/_/ }
 }
 
 # mx_younger FILE SECONDS: FILE exists and was modified less than SECONDS ago.
@@ -109,7 +139,7 @@ mx_gv_files() {
 
 # mx_common_initramfs: builds (or finds) the common archive; sets MX_COMMON.
 mx_common_initramfs() {
-	local f key stage libs n
+	local f key stage libs n name
 	for f in $(mx_gv_files); do
 		[ -f "$MX_ROOT/$f" ] || mx_die 3 "$f is missing: build it first (make; make cross-tools)"
 	done
@@ -119,9 +149,11 @@ mx_common_initramfs() {
 	} | sha256sum | cut -c1-16)
 	# Not compressed: the emulated kernel unpacks 60 MB faster than it
 	# inflates 20 (about a second per boot).
-	MX_COMMON=$MX_CACHE/initramfs/common-$key.cpio
-	[ -s "$MX_COMMON" ] && return 0
-	mx_say "building the hosts' initramfs (user space, QEMU 7.2, payloads, tools)"
+	MX_COMMON=$MX_CACHE/initramfs/common-${MX_INNER_SUITE:+$MX_INNER_SUITE-}$key.cpio
+	# Used now: its age says when it was last used (see MX_ARCHIVE_KEEP_S).
+	[ -s "$MX_COMMON" ] && touch "$MX_COMMON" && return 0
+	mx_inner_qemu
+	mx_say "building the hosts' initramfs (user space, ${REPLY:-QEMU}, payloads, tools)"
 	stage=$MX_TMP/common
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,sbin,usr/bin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,shared,gv/arm,gv/host,gv/tables,gv/scripts/runner} || return 1
@@ -150,11 +182,16 @@ mx_common_initramfs() {
 	done
 	cp "$MX_ROOT/scripts/matrix/init" "$stage/init" && chmod 755 "$stage/init"
 	mkdir -p "$MX_CACHE/initramfs"
-	# Old archives of other contents go: the cache keeps the current one.
-	rm -f "$MX_CACHE"/initramfs/common-*.cpio*
+	# Archives of other contents go once nobody has used them for a day:
+	# another checkout sharing this cache may be booting one right now.
+	find "$MX_CACHE/initramfs" -maxdepth 1 -name 'common-*.cpio*' -mmin +$((MX_ARCHIVE_KEEP_S / 60)) -delete
+	# Written under a name of its own and renamed: two runs building the
+	# same archive at once never mix their bytes, and a reader sees a
+	# whole archive or none.
+	name=$(mktemp "$MX_COMMON.XXXXXX") || mx_die 3 "cannot create a file beside $MX_COMMON"
 	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
-		>"$MX_COMMON.tmp" && mv "$MX_COMMON.tmp" "$MX_COMMON" ||
-		mx_die 3 "cannot write $MX_COMMON (cpio/gzip)"
+		>"$name" && chmod 644 "$name" && mv "$name" "$MX_COMMON" ||
+		{ rm -f "$name"; mx_die 3 "cannot write $MX_COMMON (cpio)"; }
 	mx_say "initramfs: $n libraries, $(du -k "$MX_COMMON" | cut -f1) KiB ($MX_COMMON)"
 	rm -rf "$stage"
 }
