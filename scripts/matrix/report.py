@@ -8,6 +8,11 @@
   report.py text MATRIX.json      the matrix for the terminal (render_text.py)
   report.py junit MATRIX.json     JUnit XML: each kernel's run_tests.sh JUnit,
                                   boot errors, the cells (render_junit.py)
+  report.py kcidb MATRIX.json     KCIDB report data (KernelCI's cross-CI
+                                  format, I/O schema 5: render_kcidb.py),
+                                  checked before it is written
+  report.py kcidb-check FILE      checks a KCIDB report (kcidb_check.py):
+                                  each error on a line, exit 1 if any
   report.py status MATRIX.json    prints the exit status of the run: 0 the
                                   matrix is complete, 1 a kernel failed or a
                                   cell could not run
@@ -46,6 +51,26 @@ def main(argv):
     elif cmd == "junit" and len(argv) == 3:
         import render_junit
         sys.stdout.write(render_junit.junit(matrixfile.load(argv[2])))
+    elif cmd == "kcidb" and len(argv) == 3:
+        import render_kcidb
+        import kcidb_check
+        r = render_kcidb.kcidb(matrixfile.load(argv[2]))
+        bad = kcidb_check.errors(r)
+        if bad:
+            matrixfile.die("%s: the KCIDB report would be invalid: %s" % (argv[2], "; ".join(bad[:5])))
+        json.dump(r, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif cmd == "kcidb-check" and len(argv) == 3:
+        import kcidb_check
+        try:
+            with open(argv[2], encoding="utf-8") as f:
+                r = json.load(f)
+        except (OSError, ValueError) as e:
+            matrixfile.die("%s: %s" % (argv[2], e))
+        bad = kcidb_check.errors(r)
+        print("\n".join("%s: %s" % (argv[2], e) for e in bad) or "%s: valid KCIDB %d.%d report data"
+              % (argv[2], kcidb_check.MAJOR, kcidb_check.MINOR))
+        return 1 if bad else 0
     elif cmd == "status" and len(argv) == 3:
         print(matrixfile.status(matrixfile.load(argv[2])))
     elif cmd == "compare" and len(argv) == 4:

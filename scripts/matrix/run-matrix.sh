@@ -22,6 +22,8 @@
 #                          logs, fingerprint, register list, saved state
 #   --json FILE            also write the matrix's JSON to FILE
 #   --junit FILE           write JUnit XML to FILE
+#   --kcidb FILE           write the results as KCIDB report data (KernelCI's
+#                          cross-CI format, I/O schema 5) to FILE
 #   --compare OLD.json     name every cell and kernel that got worse than in
 #                          OLD.json (a stored earlier matrix); exit 1 if any
 #   --cache DIR            kernels, packages, initramfs (default
@@ -79,7 +81,7 @@ for lib in spec kernels initramfs hosts; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
-out=$MX_ROOT/logs/matrix json_copy='' junit='' compare=''
+out=$MX_ROOT/logs/matrix json_copy='' junit='' kcidb='' compare=''
 MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
 MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
 MX_DEFAULT_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
@@ -92,6 +94,7 @@ while [ $# -gt 0 ]; do
 	--out) need "$@"; out=$2; shift 2 ;;
 	--json) need "$@"; json_copy=$2; shift 2 ;;
 	--junit) need "$@"; junit=$2; shift 2 ;;
+	--kcidb) need "$@"; kcidb=$2; shift 2 ;;
 	--compare) need "$@"; compare=$2; shift 2
 		[ -f "$compare" ] || mx_die 2 "--compare $compare: no such file" ;;
 	--cache) need "$@"; MX_CACHE=$2; shift 2 ;;
@@ -436,7 +439,17 @@ report=(python3 "$MX_ROOT/scripts/matrix/report.py")
 "${report[@]}" text "$out/matrix.json" | tee "$out/matrix.txt"
 rc=$("${report[@]}" status "$out/matrix.json")
 [ -z "$json_copy" ] || cp "$out/matrix.json" "$json_copy" || mx_die 3 "cannot write $json_copy"
-[ -z "$junit" ] || "${report[@]}" junit "$out/matrix.json" >"$junit" || mx_die 3 "cannot write $junit"
+# mx_report_to FILE WHAT: report.py's WHAT of the matrix, into FILE whole
+# or not at all (an earlier good FILE is not replaced by a partial one).
+mx_report_to() {
+	local tmp
+	tmp=$(mktemp "$1.XXXXXX") || mx_die 3 "cannot create a file beside $1"
+	if "${report[@]}" "$2" "$out/matrix.json" >"$tmp" && mv "$tmp" "$1"; then return 0; fi
+	rm -f "$tmp"
+	mx_die 3 "cannot write $1 (report.py $2's message above)"
+}
+[ -z "$junit" ] || mx_report_to "$junit" junit
+[ -z "$kcidb" ] || mx_report_to "$kcidb" kcidb
 if [ -n "$compare" ]; then
 	echo
 	"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
