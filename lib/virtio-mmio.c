@@ -156,8 +156,9 @@ const char *virtio_mmio_open_out(u32 device_id, unsigned int queue, struct virtq
 	for (int i = 0; i < platform.nr_virtio_mmio; i++) {
 		volatile u8 *regs = (volatile u8 *)(uintptr_t)platform.virtio_mmio_base[i];
 
-		if (mmio_read(regs, VM_MAGIC) != VM_MAGIC_VALUE ||
-		    mmio_read(regs, VM_DEVICE_ID) != device_id)
+		/* The device first: under KVM each read is an exit, and most transports are empty. */
+		if (mmio_read(regs, VM_DEVICE_ID) != device_id ||
+		    mmio_read(regs, VM_MAGIC) != VM_MAGIC_VALUE)
 			continue;
 		/*
 		 * QEMU's transports are legacy (version 1) unless told
