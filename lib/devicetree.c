@@ -1,8 +1,9 @@
 /*
  * devicetree.c: read what the runtime needs from the flattened device tree
  * with Debian's libfdt: memory, CPUs, PSCI conduit, GIC, console UART,
- * timer, PMU and /chosen/bootargs.  Addresses are taken as the nodes state
- * them; guestview's VMMs place these devices directly under the root.
+ * timer, PMU, virtio-mmio transports and /chosen/bootargs.  Addresses are
+ * taken as the nodes state them; guestview's VMMs place these devices
+ * directly under the root.
  */
 #include "platform.h"
 #include <libfdt.h>
@@ -146,6 +147,17 @@ static void parse_timer_pmu(const void *fdt)
 	platform.has_pmu = first_compatible(fdt, pmu) >= 0;
 }
 
+/* Transports past NR_VIRTIO_MMIO are left out: a device there is not found, not an error. */
+static void parse_virtio_mmio(const void *fdt)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0 &&
+	       platform.nr_virtio_mmio < NR_VIRTIO_MMIO)
+		if (dt_reg(fdt, node, 0, &platform.virtio_mmio_base[platform.nr_virtio_mmio], NULL))
+			platform.nr_virtio_mmio++;
+}
+
 static const char *parse_chosen(const void *fdt)
 {
 	static const char *const pl011[] = { "arm,pl011", NULL };
@@ -183,6 +195,7 @@ const char *dt_parse(const void *fdt)
 		return err;
 	parse_gic(fdt);
 	parse_timer_pmu(fdt);
+	parse_virtio_mmio(fdt);
 	return NULL;
 }
 

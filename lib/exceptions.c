@@ -8,6 +8,7 @@
 #include "exception_classes.h"
 #include "percpu.h"
 #include "console.h"
+#include "bulk.h"
 #include "psci.h"
 #include "guard.h"
 #include "el0.h"
@@ -112,6 +113,7 @@ void do_handle_exception(struct pt_regs *regs, enum vector v)
 	if (depth > 1) {
 		/* The console lock may be held by the code that faulted. */
 		console_break_lock();
+		bulk_abandon();
 		unexpected(regs, v, depth);
 	}
 	if (v >= EL0_SYNC_64 && v <= EL0_ERROR_64 && pc->el0_active)

@@ -5,6 +5,7 @@
  * under KVM.
  */
 #include "libcflat.h"
+#include "bulk.h"
 #include "psci.h"
 #include "asm/sysreg.h"
 
@@ -20,6 +21,7 @@ void exit(int status)
 	/* A payload can only pass, skip or fail: anything else is a failure. */
 	if (status != EXIT_PASS && status != EXIT_SKIP)
 		status = EXIT_FAIL;
+	bulk_flush();	/* the results reach the host before the status line ends the run */
 	printf(OUTCOME_EXIT_LINE "%s\n", outcome_token(status));
 	psci_system_off();
 	printf(OUTCOME_EXIT_LINE "PSCI SYSTEM_OFF returned; halting\n");

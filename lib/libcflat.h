@@ -38,6 +38,11 @@ int printf(const char *fmt, ...) __printf(1, 2);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);	/* no newline added */
+/*
+ * bulk.c: printf for results (the fingerprint): the bulk channel when the
+ * VMM gives one (bulk.h), else the console.  Progress and verdicts use printf.
+ */
+int results_printf(const char *fmt, ...) __printf(1, 2);
 
 /* console.c: the UART that /chosen/stdout-path names. */
 void console_putc(char c);

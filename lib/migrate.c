@@ -1,5 +1,6 @@
 /* migrate.c: the guest half of the migration protocol of migrate.h. */
 #include "migrate.h"
+#include "bulk.h"
 #include "asm/sysreg.h"
 #include "migproto.h"
 
@@ -46,6 +47,7 @@ static void exchange(const char *kind, struct migration *m)
 	u64 got_seq, host_ns;
 
 	seq++;
+	bulk_flush();	/* a migration can fail and end the run: what was sent stays sent */
 	printf(MIGPROTO " %s " MIGPROTO_SEQ "%u\n", kind, seq);
 	m->sent = timer_count();
 	for (;;) {

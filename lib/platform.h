@@ -13,6 +13,7 @@
 
 #define NR_CPUS		512	/* QEMU virt's limit with GICv3 */
 #define NR_MEM_REGIONS	16
+#define NR_VIRTIO_MMIO	32	/* QEMU virt's transports */
 
 struct mem_region {
 	u64 base, size;
@@ -39,6 +40,9 @@ struct platform {
 	u32 timer_ppi[4];		/* secure phys, phys, virt, hyp (PPI numbers) */
 	bool has_pmu;
 	const char *bootargs;
+	/* "virtio,mmio" transports in DT order; which device each holds is read from it. */
+	int nr_virtio_mmio;
+	u64 virtio_mmio_base[NR_VIRTIO_MMIO];
 };
 
 extern struct platform platform;

@@ -7,6 +7,7 @@
 #include "libcflat.h"
 #include "args.h"
 #include "alloc.h"
+#include "bulk.h"
 #include "console.h"
 #include "mmu.h"
 #include "percpu.h"
@@ -62,6 +63,7 @@ void start_c(const void *fdt)
 	this_cpu()->online = true;
 	cpu_init_el0_access();
 	alloc_init((uintptr_t)_end);
+	bulk_init();
 	argc = args_setup(platform.bootargs, &argv);
 
 	if (boot_el == 2) {

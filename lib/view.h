@@ -4,7 +4,8 @@
  * and compare two views (before and after a migration) itself.
  *
  * Printed form (the host tool host/gvfp reads it; its words are
- * tables/fpformat.h, which gvfp compiles too):
+ * tables/fpformat.h, which gvfp compiles too), on the bulk channel when
+ * there is one (lib/bulk.h), else on the console:
  *   --- guestview fingerprint begin ---
  *   guestview-fingerprint 1
  *   sysreg.ID_AA64ISAR0_EL1 0x0000000000011120

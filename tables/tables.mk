@@ -5,7 +5,10 @@
 #                    every field of tables/idregs.def (tables/README.md); the
 #                    generator refuses overlapping or misordered fields, so a
 #                    bad table stops the build here
-#   tables-clean     removes gen/
+#   tables/bulkproto.bash   the bulk channel's words (tables/bulkproto.h) for
+#                    arm/run; the generator refuses a word bash cannot take
+#                    as it is
+#   tables-clean     removes gen/ and tables/bulkproto.bash
 #
 # gen/ is a build output (.gitignore); -Igen is in the guest's and gvfp's
 # flags.  Objects that include the header list it as an order-only
@@ -30,6 +33,12 @@ $(IDFIELDS_H): tables/idregs.def tables/gen-idfields.awk tables/idfields_check.c
 		{ rm -rf $(GEN_DIR)/.new; exit 1; }
 	$(Q)mv $(GEN_DIR)/.new/idfields.h $@ && rmdir $(GEN_DIR)/.new
 
+BULKPROTO_BASH := tables/bulkproto.bash
+all: $(BULKPROTO_BASH)
+$(BULKPROTO_BASH): tables/bulkproto.h tables/gen-bulkproto.awk
+	$(quiet) GEN $@
+	$(Q)$(AWK) -f tables/gen-bulkproto.awk $< >$@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+
 .PHONY: tables-clean
 tables-clean:
-	rm -rf $(GEN_DIR)
+	rm -rf $(GEN_DIR) $(BULKPROTO_BASH)

@@ -7,14 +7,16 @@
 # Neither needs QEMU: a copy of arm/run beside a fake host/gvmigrate.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
-[ -f tables/outcomes.bash ] || t_skip "tables/outcomes.bash not generated (run make)"
+[ -f tables/outcomes.bash ] && [ -f tables/bulkproto.bash ] ||
+	t_skip "tables/outcomes.bash or tables/bulkproto.bash not generated (run make)"
 tmp=$(t_tmpdir)
 
 # A tree of arm/run with what it sources, and a payload header of its own.
 mkdir -p "$tmp/tree/arm" "$tmp/tree/tables" "$tmp/tree/scripts/runner" "$tmp/tree/host"
 cp arm/run "$tmp/tree/arm/"
-cp tables/outcomes.bash "$tmp/tree/tables/"
-cp scripts/runner/durations.bash scripts/runner/shellquote.bash scripts/runner/words.bash "$tmp/tree/scripts/runner/"
+cp tables/outcomes.bash tables/bulkproto.bash "$tmp/tree/tables/"
+cp scripts/runner/durations.bash scripts/runner/shellquote.bash scripts/runner/words.bash \
+	scripts/runner/bulk.bash "$tmp/tree/scripts/runner/"
 # image BYTES_BEFORE_MAGIC MAGIC: a 64-byte header, NUL bytes and the magic at 56.
 image() { head -c 56 /dev/zero; printf '%s\0\0\0\0' "$1"; }
 image ARMd >"$tmp/good.flat"

@@ -1,0 +1,26 @@
+/*
+ * bulk.h: the results stream.  The fingerprint goes to a virtio console
+ * (the bulk channel) when the VMM gives the guest one, in buffers of a few
+ * KiB: one exit to the VMM per buffer, where the PL011 costs one per byte.
+ * Without the device, results go to the console as they always did.  The
+ * contract with the host (the "BULK: N" console line) is tables/bulkproto.h.
+ */
+#ifndef GUESTVIEW_BULK_H
+#define GUESTVIEW_BULK_H
+#include "libcflat.h"
+
+/* setup.c, once, after the console and the allocator. */
+void bulk_init(void);
+/* Is the channel in use (results_printf goes to it)? */
+bool bulk_active(void);
+/*
+ * Sends what is buffered and prints the announcement line on the console
+ * when the channel carried anything new.  Call at the end of a section of
+ * results, before a console exchange with the host (migration) and at
+ * exit, so that the host splices the results where they belong.
+ */
+void bulk_flush(void);
+/* After a fault inside fault handling: stop using the device; results go to the console. */
+void bulk_abandon(void);
+
+#endif
