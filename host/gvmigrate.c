@@ -16,8 +16,9 @@
  * Options:
  *   --mode MODE          how the state travels (default unix); --list-modes prints
  *                        the modes, one per line: unix (a unix socket), tcp (TCP on
- *                        loopback, with TLS and a key made for the run: see
- *                        migtls.h), netns (TCP between two network namespaces made
+ *                        loopback, a connection the harness makes and hands to both
+ *                        QEMUs, so that no QEMU listens on a port: tcppair.h; with
+ *                        TLS and a key made for the run: migtls.h), netns (TCP between two network namespaces made
  *                        for the run; needs root)
  *   --netns              the same as --mode netns
  *   --save FILE          save the state to FILE at the guest's first request, then stop
@@ -28,7 +29,9 @@
  *
  * GVMIGRATE_DEBUG=1 in the environment prints QEMU's query-migrate answers;
  * GVMIGRATE_FAULT=kill-destination|kill-source|stop-destination|interrupt
- * injects that fault just after a migration started (for the project's own tests).
+ * injects that fault just after a migration started (for the project's own tests);
+ * GVMIGRATE_FAULT=foreign-connect (--mode tcp) connects an idle socket to the
+ * harness's own before destination 1's connection is made (tcppair.h).
  *
  * Exit status: the outcome's status in tables/outcomes.def (0 PASS, 1 FAIL,
  * 2 QEMU_ERROR, 3 HARNESS_ERROR, 77 SKIP, 78 XFAIL, 79 REFUSED, 124 TIMEOUT,

@@ -58,6 +58,7 @@ int vm_start(struct vm *vm, const char *name, char *const argv[], const char *di
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	vm->incoming = incoming;
 	vm->qmp.fd = -1;
+	vm->src_end = -1;
 	snprintf(vm->qmp_path, sizeof(vm->qmp_path), "%s/qmp%u.sock", dir, ++serial);
 	vm->qmp_listen = listen_unix(vm->qmp_path);
 	if (vm->qmp_listen < 0)
@@ -184,6 +185,10 @@ void vm_stop(struct vm *vm)
 	proc_stop(&vm->proc, 2000);
 	proc_close_fds(&vm->proc);
 	qmp_close(&vm->qmp);
+	if (vm->src_end >= 0) {
+		close(vm->src_end);
+		vm->src_end = -1;
+	}
 	if (vm->qmp_listen >= 0) {
 		close(vm->qmp_listen);
 		vm->qmp_listen = -1;

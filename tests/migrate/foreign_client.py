@@ -2,11 +2,12 @@
 """foreign_client.py STREAM MARKER ARM_RUN_ARGS...: another local user's
 process against a TCP migration (for tests/migrate/foreign.sh).
 
-Runs arm/run ARM_RUN_ARGS -name MARKER; once migration 1 is done, finds the
-port the next destination QEMU (a process whose argv holds MARKER) listens
-on, connects first and sends STREAM (a migration stream QEMU would load).
-Passes arm/run's output through, adds a "foreign: ..." line saying what it
-did, and exits with arm/run's status.
+Runs arm/run ARM_RUN_ARGS -name MARKER; once migration 1 is done, looks for
+a TCP port that a process of the run (one whose argv holds MARKER: gvmigrate
+and its QEMUs) listens on, connects first, sends STREAM (a migration stream
+QEMU would load; an empty file: nothing, an idle connection) and holds the
+connection open until the run ends.  Passes arm/run's output through, adds a
+"foreign: ..." line saying what it did, and exits with arm/run's status.
 """
 import os
 import socket
@@ -16,13 +17,13 @@ import time
 
 
 def listening_ports(marker):
-    """TCP ports in LISTEN state held by the QEMUs of the run."""
+    """TCP ports in LISTEN state held by the processes of the run."""
     inodes = set()
     for pid in filter(str.isdigit, os.listdir('/proc')):
         try:
             with open(f'/proc/{pid}/cmdline', 'rb') as f:
                 argv = f.read().split(b'\0')
-            if b'qemu-system' not in os.path.basename(argv[0]) or marker.encode() not in argv:
+            if marker.encode() not in argv:
                 continue
             for fd in os.listdir(f'/proc/{pid}/fd'):
                 link = os.readlink(f'/proc/{pid}/fd/{fd}')
@@ -36,7 +37,7 @@ def listening_ports(marker):
 
 
 def connect_first(marker, data):
-    """Connect to the run's listening QEMU and send data; the socket, or False."""
+    """Connect to a listening process of the run and send data; the socket, or False."""
     deadline = time.time() + 5
     while time.time() < deadline:
         # A listener that just closed (the last destination's) may still be listed.
@@ -52,7 +53,7 @@ def connect_first(marker, data):
                 print(f'foreign: connected first to port {port}; sending failed: {e}')
             return conn
         time.sleep(0.02)
-    print('foreign: could not connect to a QEMU of the run')
+    print('foreign: no process of the run listened on a TCP port for 5 s')
     return False
 
 
