@@ -270,7 +270,19 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 	if (rc == MIGRATE_TIMED_OUT)
 		return save_failed(r, wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
 	if (rc) {
+		/*
+		 * A full disk fails QEMU's writes like a refusal fails its
+		 * save; it is the host's fault, so asked before the refusal.
+		 */
+		int full = r->ev.signal ? 0 : state_out_no_room(&r->state);
+
 		state_out_abort(&r->state);
+		if (full) {
+			printf("gvmigrate: %s\n", err);	/* QEMU's side: "source: ..." */
+			run_say(r, "cannot save: %s (%s) writing %s", strerror(full), strerrorname_np(full),
+				r->save);
+			return save_failed(r, EXIT_HARNESS);
+		}
 		rc = r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
 		     refused(r, src, NULL, 0, err);
 		return save_failed(r, rc);

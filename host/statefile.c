@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define QEMU_HEAD_LEN 8		/* "QEVM" and the stream's version */
@@ -217,6 +218,32 @@ int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t er
 		return -1;
 	close(s->fd);
 	s->fd = -1;
+	return 0;
+}
+
+/* Room a save still needs for the file system to count as having some: a few pages. */
+#define ROOM_PROBE (64 * 1024)
+
+int state_out_no_room(const struct state_out *s)
+{
+	struct statvfs vfs;
+	struct stat st;
+
+	if (s->fd < 0 || fstat(s->fd, &st) < 0)
+		return 0;
+	/*
+	 * Ask for the room itself, past the end without growing the file
+	 * (the reservation goes with the temporary file): the file system
+	 * answers for its own space and the user's quota alike.
+	 */
+	if (fallocate(s->fd, FALLOC_FL_KEEP_SIZE, st.st_size, ROOM_PROBE) == 0)
+		return 0;
+	if (errno == ENOSPC || errno == EDQUOT)
+		return errno;
+	/* A file system without fallocate: its free blocks. */
+	if (errno == EOPNOTSUPP && fstatvfs(s->fd, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < ROOM_PROBE)
+		return ENOSPC;
 	return 0;
 }
 

@@ -37,6 +37,12 @@ int state_out_open(struct state_out *s, const char *path, char *err, size_t errs
 int state_out_begin(struct state_out *s, unsigned int seq, char *err, size_t errsize);
 /* QEMU completed: check its stream, write the header, sync, rename into place. */
 int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t errsize);
+/*
+ * After QEMU failed to write the stream: ENOSPC or EDQUOT when the state's
+ * file system has no room left for it (a host fault, not QEMU's refusal),
+ * else 0.  Asked of the file system, not read from QEMU's message.
+ */
+int state_out_no_room(const struct state_out *s);
 /* Drop the temporary file (a failed or interrupted save); idempotent. */
 void state_out_abort(struct state_out *s);
 
