@@ -62,7 +62,9 @@ good=$(t_tmpdir)/good
 cp "$dir/state" "$good"
 
 # What cannot be a state: said, before QEMU starts.
-{ printf 'GUESTVIEW-STATE seq=99999999999999\n'; tail -c +23 "$good"; } > "$dir/bigseq"
+stream=$(t_tmpdir)/stream
+tail -c +"$(($(head -n 1 "$good" | wc -c) + 1))" "$good" > "$stream"
+{ printf 'GUESTVIEW-STATE seq=99999999999999\n'; cat "$stream"; } > "$dir/bigseq"
 refused_early "restore: a seq out of range" RESTORE_STATE "$dir/bigseq" \
 	"cannot restore from $dir/bigseq: the header's seq=99999999999999 is out of range"
 printf 'GUESTVIEW-STATE seq=1\n' > "$dir/headeronly"
@@ -71,13 +73,25 @@ refused_early "restore: a header and no stream" RESTORE_STATE "$dir/headeronly" 
 : > "$dir/empty"
 refused_early "restore: an empty file" RESTORE_STATE "$dir/empty" \
 	"cannot restore from $dir/empty: not a state saved by gvmigrate --save"
-{ printf 'GUESTVIEW-PARTIAL    \n'; tail -c +23 "$good"; } > "$dir/partial"
+{ printf 'GUESTVIEW-PARTIAL    \n'; cat "$stream"; } > "$dir/partial"
 refused_early "restore: an unfinished save" RESTORE_STATE "$dir/partial" \
 	"cannot restore from $dir/partial: an unfinished save"
+# The guest waits for the ack of its own request: a seq that is not the
+# stream's would have it wait out the TIMEOUT (the header's check says).
+sed '1s/^GUESTVIEW-STATE seq=1 /GUESTVIEW-STATE seq=2 /' "$good" > "$dir/otherseq"
+refused_early "restore: a seq edited to another request" RESTORE_STATE "$dir/otherseq" \
+	"cannot restore from $dir/otherseq: the header's seq=2 does not match the stream after it \(header check=[0-9a-f]{16}, computed [0-9a-f]{16}\)"
+{ head -n 1 "$good"; head -c 4000 "$stream"; printf X; tail -c +4002 "$stream"; } > "$dir/damaged"
+refused_early "restore: a byte of the stream changed" RESTORE_STATE "$dir/damaged" \
+	"cannot restore from $dir/damaged: the header's seq=1 does not match the stream after it"
+{ printf 'GUESTVIEW-STATE seq=1\n'; cat "$stream"; } > "$dir/nocheck"
+refused_early "restore: a header without its check" RESTORE_STATE "$dir/nocheck" \
+	"cannot restore from $dir/nocheck: the header's seq=1 has no check= "
 cp "$good" "$dir/writable" && chmod 646 "$dir/writable"
 refused_early "restore: a state others can write" RESTORE_STATE "$dir/writable" \
 	"cannot restore from $dir/writable: it can be written by others"
-rm -f "$dir/bigseq" "$dir/headeronly" "$dir/empty" "$dir/partial" "$dir/writable"
+rm -f "$dir/bigseq" "$dir/headeronly" "$dir/empty" "$dir/partial" "$dir/writable" "$dir/otherseq" \
+	"$dir/damaged" "$dir/nocheck"
 
 # A save that fails because the disk is full is the host's fault, said
 # with ENOSPC, not a refusal; it keeps the previous state byte for byte and
