@@ -230,20 +230,6 @@ static void print_qemu_error(const char *sep)
 		}
 }
 
-/*
- * The QEMU of the run that refused a foreign connection, if one did: a
- * local process connected to a destination's port before its source
- * (vm.c).  Whatever the outcome, the report and the RESULT line say it:
- * " (destination 2 refused a foreign connection: TLS handshake failed: ...)".
- */
-static const struct vm *foreign_vm(void)
-{
-	for (int i = 0; i < 3; i++)
-		if (R.vm[i].foreign[0])
-			return &R.vm[i];
-	return NULL;
-}
-
 /* The guest's "EXIT:" line came: it ran to its end on some QEMU of the run. */
 static bool guest_finished(void)
 {
@@ -261,16 +247,23 @@ static void print_result(int rc)
 {
 	const char *token = outcome_token(rc);
 	unsigned int n = R.migrations;
+	/*
+	 * A local process connected to a destination's port before its source
+	 * (or to the harness's own, tcppair.h): whatever the outcome, the
+	 * report and the RESULT line say it, " (destination 2 refused a
+	 * foreign connection: TLS handshake failed: ...)".
+	 */
+	const char *fname, *foreign;
+	bool intruded = run_foreign(&R, &fname, &foreign);
 
 	if (!token) {	/* cannot happen: every return of run() is an outcome */
 		printf("gvmigrate: exit status %d is no outcome of tables/outcomes.def\n", rc);
 		rc = EXIT_HARNESS_ERROR;
 		token = outcome_token(rc);
 	}
-	if (foreign_vm())
+	if (intruded)
 		printf("gvmigrate: %s refused a foreign connection to its migration port "
-		       "(another local process connected before the source): %s\n",
-		       foreign_vm()->name, foreign_vm()->foreign);
+		       "(another local process connected before the source): %s\n", fname, foreign);
 	printf("gvmigrate: RESULT %s %d %u", token, rc, n);
 	switch (rc) {
 	case EXIT_PASS:
@@ -318,8 +311,8 @@ static void print_result(int rc)
 		       "gvmigrate could not run (the reason is above)");
 		break;
 	}
-	if (foreign_vm())
-		printf(" (%s refused a foreign connection: %s)", foreign_vm()->name, foreign_vm()->foreign);
+	if (intruded)
+		printf(" (%s refused a foreign connection: %s)", fname, foreign);
 	printf("\n");
 	fflush(stdout);
 }

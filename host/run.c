@@ -28,6 +28,24 @@ void run_say(struct run *r, const char *fmt, ...)
 	printf("gvmigrate: %s\n", r->why);
 }
 
+/* Keep vm's foreign connection, if any, in the run: its slot is about to be reused. */
+static void keep_foreign(struct run *r, const struct vm *vm)
+{
+	if (vm->foreign[0] && !r->foreign[0]) {
+		snprintf(r->foreign_name, sizeof(r->foreign_name), "%s", vm->name);
+		snprintf(r->foreign, sizeof(r->foreign), "%s", vm->foreign);
+	}
+}
+
+bool run_foreign(struct run *r, const char **name, const char **what)
+{
+	for (int i = 0; i < 3; i++)
+		keep_foreign(r, &r->vm[i]);
+	*name = r->foreign_name;
+	*what = r->foreign;
+	return r->foreign[0] != '\0';
+}
+
 static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
 {
 	/* A stream file goes to QEMU over QMP (qmp_stream_file), never at its start. */
@@ -39,6 +57,7 @@ static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, boo
 		run_say(r, "cannot save to %s: %s", r->save, err);
 		return -1;
 	}
+	keep_foreign(r, vm);
 	if (vm_start(vm, name, r->config[cfg], r->dir, incoming, &opts)) {
 		run_say(r, "%s: cannot start %s: %s", name, r->config[cfg][0], strerror(errno));
 		return -1;
