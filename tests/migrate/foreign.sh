@@ -46,4 +46,28 @@ t_grep "foreign-connect: so does the RESULT line" \
 	'^gvmigrate: RESULT PASS 0 2 .* \(destination 1 refused a foreign connection: 1 connection from 127\.0\.0\.1:[0-9]+' "$T_OUT"
 t_grep "foreign-connect: and arm/run's verdict" \
 	'^arm/run: PASS: .*\(destination 1 refused a foreign connection: 1 connection from' <(tail -n 1 "$T_OUT")
+
+# MIGRATION=netns: the destination listens in a namespace of the run, which
+# only root can enter; what gets in anyway (root's process here, with a
+# stream QEMU would load) fails the TLS handshake of the run's key, the
+# real source migrates after it, and the verdict says it.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	state=$(t_tmpdir)/state
+	mig_run "netns: a state to send" 0 30 SAVE_STATE="$state" -- "${guest[@]}" -append 'count=1 rate_ms=0'
+	tail -c +"$(($(head -n 1 "$state" | wc -c) + 1))" "$state" > "$state.stream"
+	marker=gvforeign-$$-$RANDOM
+	dir=$(t_tmpdir)/run-$marker
+	mkdir -m 700 "$dir"
+	t_status "netns: a foreign client in the destination's namespace: the run passes" 0 \
+		env TMPDIR="$dir" MIGRATION=netns python3 tests/migrate/foreign_client.py \
+		"$state.stream" "$marker" "${guest[@]}" -append 'count=2 rate_ms=1500'
+	t_eq "netns: nothing left in TMPDIR" "" "$(ls -A "$dir")"
+	t_grep "netns: the foreign client did connect first" '^foreign: connected first to port [0-9]+ and sent [1-9]' "$T_OUT"
+	t_grep "netns: the destination refused it (TLS)" '^destination 2: qemu-system-aarch64: TLS handshake failed' "$T_OUT"
+	t_grep "netns: migration 2 went to destination 2 after all" \
+		'^gvmigrate: migration 2 \(tcp, network namespaces\): destination 1 -> destination 2' "$T_OUT"
+	t_grep "netns: the guest's own state arrived" '^PASS: migration 2: the guest.s view is unchanged' "$T_OUT"
+	t_grep "netns: the verdict names the foreign connection" \
+		'^arm/run: PASS: .*\(destination 2 refused a foreign connection: TLS handshake failed' <(tail -n 1 "$T_OUT")
+fi
 t_done
