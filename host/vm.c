@@ -127,7 +127,8 @@ int vm_on_console(struct vm *vm)
 /*
  * A connection to a destination's migration port that failed QEMU's TLS
  * handshake (migtls.c: the stream is authenticated with the run's key):
- * on 127.0.0.1 any local process can connect first, and QEMU says
+ * whoever gets into a --netns destination's namespace can connect first
+ * (same-host tcp has no port: tcppair.h), and QEMU says
  * "qemu-system-aarch64: TLS handshake failed: <GnuTLS's reason>" and keeps
  * waiting.  Not the run's error, so not first_error; but the run's report
  * must say it happened (vm->foreign, QEMU's words from "TLS handshake").
