@@ -58,9 +58,11 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
 	marker=gvforeign-$$-$RANDOM
 	dir=$(t_tmpdir)/run-$marker
 	mkdir -m 700 "$dir"
+	# rate_ms: destination 2 listens from when it is up (seconds under load)
+	# until the guest's next request; 5 s of guest work keep that window open.
 	t_status "netns: a foreign client in the destination's namespace: the run passes" 0 \
 		env TMPDIR="$dir" MIGRATION=netns python3 tests/migrate/foreign_client.py \
-		"$state.stream" "$marker" "${guest[@]}" -append 'count=2 rate_ms=1500'
+		"$state.stream" "$marker" "${guest[@]}" -append 'count=2 rate_ms=5000'
 	t_eq "netns: nothing left in TMPDIR" "" "$(ls -A "$dir")"
 	t_grep "netns: the foreign client did connect first" '^foreign: connected first to port [0-9]+ and sent [1-9]' "$T_OUT"
 	t_grep "netns: the destination refused it (TLS)" '^destination 2: qemu-system-aarch64: TLS handshake failed' "$T_OUT"

@@ -68,7 +68,8 @@ def connect_in(pid, addr, port):
 
 def connect_first(marker, data):
     """Connect to a listening process of the run and send data; the socket, or False."""
-    deadline = time.time() + 5
+    # Long enough for a destination that starts slowly on a loaded machine.
+    deadline = time.time() + 15
     while time.time() < deadline:
         # A listener that just closed (the last destination's) may still be listed.
         for pid, addr, port in listeners(marker):
@@ -83,7 +84,7 @@ def connect_first(marker, data):
                 print(f'foreign: connected first to port {port}; sending failed: {e}')
             return conn
         time.sleep(0.02)
-    print('foreign: no process of the run listened on a TCP port for 5 s')
+    print('foreign: no process of the run listened on a TCP port for 15 s')
     return False
 
 
