@@ -16,8 +16,9 @@
  * Options:
  *   --mode MODE          how the state travels (default unix); --list-modes prints
  *                        the modes, one per line: unix (a unix socket), tcp (TCP on
- *                        loopback, with TLS and a key made for the run: see
- *                        migtls.h), netns (TCP between two network namespaces made
+ *                        loopback, a connection the harness makes and hands to both
+ *                        QEMUs, so that no QEMU listens on a port: tcppair.h; with
+ *                        TLS and a key made for the run: migtls.h), netns (TCP between two network namespaces made
  *                        for the run; needs root)
  *   --netns              the same as --mode netns
  *   --save FILE          save the state to FILE at the guest's first request, then stop
@@ -28,7 +29,9 @@
  *
  * GVMIGRATE_DEBUG=1 in the environment prints QEMU's query-migrate answers;
  * GVMIGRATE_FAULT=kill-destination|kill-source|stop-destination|interrupt
- * injects that fault just after a migration started (for the project's own tests).
+ * injects that fault just after a migration started (for the project's own tests);
+ * GVMIGRATE_FAULT=foreign-connect (--mode tcp) connects an idle socket to the
+ * harness's own before destination 1's connection is made (tcppair.h).
  *
  * Exit status: the outcome's status in tables/outcomes.def (0 PASS, 1 FAIL,
  * 2 QEMU_ERROR, 3 HARNESS_ERROR, 77 SKIP, 78 XFAIL, 79 REFUSED, 124 TIMEOUT,
@@ -227,20 +230,6 @@ static void print_qemu_error(const char *sep)
 		}
 }
 
-/*
- * The QEMU of the run that refused a foreign connection, if one did: a
- * local process connected to a destination's port before its source
- * (vm.c).  Whatever the outcome, the report and the RESULT line say it:
- * " (destination 2 refused a foreign connection: TLS handshake failed: ...)".
- */
-static const struct vm *foreign_vm(void)
-{
-	for (int i = 0; i < 3; i++)
-		if (R.vm[i].foreign[0])
-			return &R.vm[i];
-	return NULL;
-}
-
 /* The guest's "EXIT:" line came: it ran to its end on some QEMU of the run. */
 static bool guest_finished(void)
 {
@@ -258,16 +247,23 @@ static void print_result(int rc)
 {
 	const char *token = outcome_token(rc);
 	unsigned int n = R.migrations;
+	/*
+	 * A local process connected to a destination's port before its source
+	 * (or to the harness's own, tcppair.h): whatever the outcome, the
+	 * report and the RESULT line say it, " (destination 2 refused a
+	 * foreign connection: TLS handshake failed: ...)".
+	 */
+	const char *fname, *foreign;
+	bool intruded = run_foreign(&R, &fname, &foreign);
 
 	if (!token) {	/* cannot happen: every return of run() is an outcome */
 		printf("gvmigrate: exit status %d is no outcome of tables/outcomes.def\n", rc);
 		rc = EXIT_HARNESS_ERROR;
 		token = outcome_token(rc);
 	}
-	if (foreign_vm())
+	if (intruded)
 		printf("gvmigrate: %s refused a foreign connection to its migration port "
-		       "(another local process connected before the source): %s\n",
-		       foreign_vm()->name, foreign_vm()->foreign);
+		       "(another local process connected before the source): %s\n", fname, foreign);
 	printf("gvmigrate: RESULT %s %d %u", token, rc, n);
 	switch (rc) {
 	case EXIT_PASS:
@@ -315,8 +311,8 @@ static void print_result(int rc)
 		       "gvmigrate could not run (the reason is above)");
 		break;
 	}
-	if (foreign_vm())
-		printf(" (%s refused a foreign connection: %s)", foreign_vm()->name, foreign_vm()->foreign);
+	if (intruded)
+		printf(" (%s refused a foreign connection: %s)", fname, foreign);
 	printf("\n");
 	fflush(stdout);
 }

@@ -41,6 +41,8 @@ struct run {
 	char addr[2][24];		/* its address */
 	bool ns_made[2], link_made;
 	unsigned int migrations;
+	/* The first foreign connection a QEMU of the run refused, kept when its slot is reused. */
+	char foreign_name[32], foreign[256];
 	/* The outcome's reason, for the RESULT line: set by the code that decides it. */
 	char why[RUN_WHY_MAX];
 };
@@ -49,6 +51,11 @@ int run_migrations(struct run *r);
 /* Print "gvmigrate: WHY" and keep WHY as the run's reason (its RESULT line). */
 void run_say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void stop_all(struct run *r);
+/*
+ * The first foreign connection to a migration port that a QEMU of the run
+ * refused (vm.c, tcppair.h): true with the QEMU's name and what happened.
+ */
+bool run_foreign(struct run *r, const char **name, const char **what);
 /* 0, or the exit status: EXIT_SKIP (not possible here) or EXIT_HARNESS (ip failed). */
 int netns_up(struct run *r);
 void netns_down(struct run *r);

@@ -230,14 +230,16 @@ int qmp_stream_file(struct evloop *ev, struct vm *vm, int fd, const char *name, 
  * GVMIGRATE_FAULT, for the project's own tests: a fault at a known moment,
  * just after the migration started.  kill-destination, kill-source
  * (SIGKILL), stop-destination (SIGSTOP: a destination that hangs),
- * interrupt (SIGINT to the harness itself, as a Ctrl-C).
+ * interrupt (SIGINT to the harness itself, as a Ctrl-C).  foreign-connect is
+ * injected by run.c, when destination 1's connection is made (tcppair.h).
  */
 static void inject_fault(struct vm *src, struct vm *dst)
 {
 	static bool injected;	/* once per run: the diagnosis migrates too */
 	const char *fault = getenv("GVMIGRATE_FAULT");
 
-	if (!fault || !*fault || injected || !dst)
+	/* foreign-connect is run.c's (ready_pair): before the migration. */
+	if (!fault || !*fault || injected || !dst || !strcmp(fault, "foreign-connect"))
 		return;
 	injected = true;
 	printf("gvmigrate: injecting fault '%s' (GVMIGRATE_FAULT)\n", fault);

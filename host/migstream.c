@@ -801,14 +801,15 @@ static void walk_sections(struct walk *w)
 static uint64_t state_file_base(struct rd *r)
 {
 	char buf[STATE_HEADER_MAX], why[256];
-	size_t n = fread(buf, 1, sizeof(buf), r->f), hlen;
-	unsigned int seq;
+	size_t n = fread(buf, 1, sizeof(buf), r->f), hlen = 0;
+	struct state_header h;
 
-	if (!state_header_claimed(buf, n)) {
-		hlen = 0;
-	} else if (state_header_parse(buf, n, &seq, &hlen, why, sizeof(why))) {
-		fail_at(r, 0, "a guestview state file, but %s", why);
-		return 0;
+	if (state_header_claimed(buf, n)) {
+		if (state_header_parse(buf, n, &h, why, sizeof(why))) {
+			fail_at(r, 0, "a guestview state file, but %s", why);
+			return 0;
+		}
+		hlen = h.len;
 	}
 	if (fseeko(r->f, (off_t)hlen, SEEK_SET) != 0)
 		fail_at(r, 0, "cannot seek: %s", strerror(errno));

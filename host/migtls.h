@@ -1,9 +1,10 @@
 /*
- * migtls.h: TLS for TCP migrations.  A port on 127.0.0.1 can be reached by
- * every local user: whoever connects to a waiting destination first would
- * have their stream loaded (into a QEMU running as root).  With a key made
- * for the run (pre-shared, in the private 0700 directory) the destination
- * takes only a stream from a QEMU of this run: QEMU's tls-creds-psk, the
+ * migtls.h: TLS for TCP migrations.  Whoever reaches a waiting destination
+ * first would have their stream loaded (into a QEMU running as root).  On
+ * one host no QEMU listens at all (tcppair.h); with --netns a destination
+ * listens in a namespace of the run.  Either way, with a key made for the
+ * run (pre-shared, in the private 0700 directory) the destination takes
+ * only a stream from a QEMU of this run: QEMU's tls-creds-psk, the
  * destination as TLS server, the source as client.
  */
 #ifndef GUESTVIEW_MIGTLS_H

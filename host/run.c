@@ -6,6 +6,7 @@
 #include "gvmigrate.h"
 #include "migproto.h"
 #include "migtls.h"
+#include "tcppair.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -27,6 +28,24 @@ void run_say(struct run *r, const char *fmt, ...)
 	printf("gvmigrate: %s\n", r->why);
 }
 
+/* Keep vm's foreign connection, if any, in the run: its slot is about to be reused. */
+static void keep_foreign(struct run *r, const struct vm *vm)
+{
+	if (vm->foreign[0] && !r->foreign[0]) {
+		snprintf(r->foreign_name, sizeof(r->foreign_name), "%s", vm->name);
+		snprintf(r->foreign, sizeof(r->foreign), "%s", vm->foreign);
+	}
+}
+
+bool run_foreign(struct run *r, const char **name, const char **what)
+{
+	for (int i = 0; i < 3; i++)
+		keep_foreign(r, &r->vm[i]);
+	*name = r->foreign_name;
+	*what = r->foreign;
+	return r->foreign[0] != '\0';
+}
+
 static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
 {
 	/* A stream file goes to QEMU over QMP (qmp_stream_file), never at its start. */
@@ -38,6 +57,7 @@ static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, boo
 		run_say(r, "cannot save to %s: %s", r->save, err);
 		return -1;
 	}
+	keep_foreign(r, vm);
 	if (vm_start(vm, name, r->config[cfg], r->dir, incoming, &opts)) {
 		run_say(r, "%s: cannot start %s: %s", name, r->config[cfg][0], strerror(errno));
 		return -1;
@@ -269,7 +289,19 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 	if (rc == MIGRATE_TIMED_OUT)
 		return save_failed(r, wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
 	if (rc) {
+		/*
+		 * A full disk fails QEMU's writes like a refusal fails its
+		 * save; it is the host's fault, so asked before the refusal.
+		 */
+		int full = r->ev.signal ? 0 : state_out_no_room(&r->state);
+
 		state_out_abort(&r->state);
+		if (full) {
+			printf("gvmigrate: %s\n", err);	/* QEMU's side: "source: ..." */
+			run_say(r, "cannot save: %s (%s) writing %s", strerror(full), strerrorname_np(full),
+				r->save);
+			return save_failed(r, EXIT_HARNESS);
+		}
 		rc = r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
 		     refused(r, src, NULL, 0, err);
 		return save_failed(r, rc);
@@ -286,6 +318,10 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 	       st.total_ms, r->save, r->save);
 	return EXIT_PASS;
 }
+
+/* QEMU's names (getfd) of the two ends of a same-host tcp migration's connection. */
+#define MIGFD_DESTINATION "gvmig-in"
+#define MIGFD_SOURCE "gvmig-out"
 
 /* Start the destination configuration from a saved state. */
 static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
@@ -321,6 +357,46 @@ static bool resumed_or_gone(void *arg)
 }
 
 /*
+ * tcp on this host: the destination gets its end of a connection the
+ * harness made (tcppair.h: QEMU never listens on a port that any local
+ * process could take first); the source gets the other end when the
+ * migration starts (migrate_to).  Returns 0, or an exit status.
+ */
+static int ready_pair(struct run *r, struct vm *next)
+{
+	static bool injected;	/* the fault comes once: at destination 1 */
+	const char *fault = getenv("GVMIGRATE_FAULT");
+	bool intrude = !injected && fault && !strcmp(fault, "foreign-connect");
+	struct tcp_pair p;
+	char err[256];
+	int rc;
+
+	if (intrude) {
+		injected = true;
+		printf("gvmigrate: injecting fault '%s' (GVMIGRATE_FAULT)\n", fault);
+	}
+	if (tcp_pair_make(&p, r->deadline, intrude, err, sizeof(err))) {
+		run_say(r, "%s: %s", next->name, err);
+		return EXIT_HARNESS;
+	}
+	if (p.foreign && !next->foreign[0])
+		snprintf(next->foreign, sizeof(next->foreign), "%u connection%s from %s before the source's, "
+			 "closed unread", p.foreign, p.foreign == 1 ? "" : "s", p.foreign_peer);
+	rc = qmp_pass_fd(&r->ev, next, p.dst_fd, MIGFD_DESTINATION, r->deadline) ||
+	     incoming_start(&r->ev, next, "fd:" MIGFD_DESTINATION, next->listening,
+			    sizeof(next->listening), r->deadline);
+	close(p.dst_fd);
+	if (rc) {
+		close(p.src_fd);
+		next->listening[0] = '\0';
+		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
+	}
+	next->src_end = p.src_fd;
+	snprintf(next->listening, sizeof(next->listening), "fd:" MIGFD_SOURCE);
+	return 0;
+}
+
+/*
  * Get the next destination ready while the guest still works: monitor,
  * capabilities, listening.  Returns 0, or an exit status.
  */
@@ -335,8 +411,10 @@ static int ready_destination(struct run *r, struct vm *next, int next_cfg)
 		return rc;
 	if (!strcmp(r->mode, "unix"))
 		snprintf(uri, sizeof(uri), "unix:%s/migration%u.sock", r->dir, r->migrations + 1);
+	else if (r->netns)	/* a port in a namespace of the run: only root can enter it */
+		snprintf(uri, sizeof(uri), "tcp:%s:0", r->addr[next_cfg]);
 	else
-		snprintf(uri, sizeof(uri), "tcp:%s:0", r->netns ? r->addr[next_cfg] : "127.0.0.1");
+		return ready_pair(r, next);
 	if (incoming_start(&r->ev, next, uri, next->listening, sizeof(next->listening), r->deadline))
 		return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
 	return 0;
@@ -356,7 +434,15 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 
 		snprintf(what, sizeof(what), "%s did not get ready to receive%s%.160s", next->name,
 			 next->first_error[0] ? ": " : "", next->first_error);
-		return rc == EXIT_INTERRUPTED ? rc : qemu_ended(r, cur, next, what);
+		return rc == EXIT_INTERRUPTED || rc == EXIT_HARNESS ? rc : qemu_ended(r, cur, next, what);
+	}
+	/* tcp on this host: the source's end of the connection the destination waits on. */
+	if (next->src_end >= 0) {
+		rc = qmp_pass_fd(&r->ev, cur, next->src_end, MIGFD_SOURCE, r->deadline);
+		close(next->src_end);
+		next->src_end = -1;
+		if (rc)
+			return r->ev.signal ? EXIT_INTERRUPTED : EXIT_QEMU;
 	}
 	rc = migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)

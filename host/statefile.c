@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define QEMU_HEAD_LEN 8		/* "QEVM" and the stream's version */
@@ -133,11 +134,50 @@ int state_out_open(struct state_out *s, const char *path, char *err, size_t errs
 	return 0;
 }
 
+/*
+ * The header's check (statehdr.h): 64-bit FNV-1a over the seq in decimal,
+ * a newline and the stream to the file's end.  Not a defence against an
+ * attacker (only the invoking user can write a state that is restored):
+ * it catches a header that was edited or put before another stream.
+ */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static unsigned long long fnv1a(unsigned long long h, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * FNV_PRIME;
+	return h;
+}
+
+/* The check of seq and the stream from offset on; 0, or -1 with errno. */
+static int stream_check(int fd, off_t offset, unsigned int seq, unsigned long long *check)
+{
+	unsigned char buf[65536];
+	int len = snprintf((char *)buf, sizeof(buf), "%u\n", seq);
+	unsigned long long h = fnv1a(FNV_OFFSET, buf, (size_t)len);
+	ssize_t n;
+
+	while ((n = pread(fd, buf, sizeof(buf), offset)) > 0) {
+		h = fnv1a(h, buf, (size_t)n);
+		offset += n;
+	}
+	*check = h;
+	return n < 0 ? -1 : 0;
+}
+
+/* The complete header line of request seq with its check. */
+static size_t format_header(char *buf, size_t size, unsigned int seq, unsigned long long check)
+{
+	return (size_t)snprintf(buf, size, STATE_MAGIC "%u" STATE_CHECK "%0*llx\n", seq,
+				STATE_CHECK_DIGITS, check);
+}
+
 int state_out_begin(struct state_out *s, unsigned int seq, char *err, size_t errsize)
 {
-	char header[64];
+	char header[STATE_HEADER_MAX];
 
-	s->header_len = (size_t)snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq);
+	s->header_len = format_header(header, sizeof(header), seq, 0);
 	/* Same length as the header, so QEMU's stream starts where it will stay. */
 	memset(header, ' ', s->header_len - 1);
 	memcpy(header, STATE_PARTIAL, strlen(STATE_PARTIAL));
@@ -194,7 +234,8 @@ static int put_in_place(struct state_out *s, char *err, size_t errsize)
 
 int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t errsize)
 {
-	char header[64], head[QEMU_HEAD_LEN];
+	char header[STATE_HEADER_MAX], head[QEMU_HEAD_LEN];
+	unsigned long long check;
 	struct stat st;
 
 	if (fstat(s->fd, &st) < 0 || st.st_size < (off_t)(s->header_len + QEMU_HEAD_LEN) ||
@@ -203,7 +244,11 @@ int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t er
 		snprintf(err, errsize, "QEMU said it completed, but wrote no migration stream");
 		return -1;
 	}
-	if ((size_t)snprintf(header, sizeof(header), STATE_MAGIC "%u\n", seq) != s->header_len ||
+	if (stream_check(s->fd, (off_t)s->header_len, seq, &check) < 0) {
+		snprintf(err, errsize, "cannot read the stream back: %s", strerror(errno));
+		return -1;
+	}
+	if (format_header(header, sizeof(header), seq, check) != s->header_len ||
 	    pwrite(s->fd, header, s->header_len, 0) != (ssize_t)s->header_len) {
 		snprintf(err, errsize, "cannot write the header: %s", strerror(errno));
 		return -1;
@@ -217,6 +262,32 @@ int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t er
 		return -1;
 	close(s->fd);
 	s->fd = -1;
+	return 0;
+}
+
+/* Room a save still needs for the file system to count as having some: a few pages. */
+#define ROOM_PROBE (64 * 1024)
+
+int state_out_no_room(const struct state_out *s)
+{
+	struct statvfs vfs;
+	struct stat st;
+
+	if (s->fd < 0 || fstat(s->fd, &st) < 0)
+		return 0;
+	/*
+	 * Ask for the room itself, past the end without growing the file
+	 * (the reservation goes with the temporary file): the file system
+	 * answers for its own space and the user's quota alike.
+	 */
+	if (fallocate(s->fd, FALLOC_FL_KEEP_SIZE, st.st_size, ROOM_PROBE) == 0)
+		return 0;
+	if (errno == ENOSPC || errno == EDQUOT)
+		return errno;
+	/* A file system without fallocate: its free blocks. */
+	if (errno == EOPNOTSUPP && fstatvfs(s->fd, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < ROOM_PROBE)
+		return ENOSPC;
 	return 0;
 }
 
@@ -235,6 +306,8 @@ int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	char buf[STATE_HEADER_MAX], head[QEMU_HEAD_LEN];
+	struct state_header h;
+	unsigned long long check;
 	struct stat st;
 	size_t hlen;
 	ssize_t n;
@@ -264,12 +337,31 @@ int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize
 		snprintf(err, errsize, "%s", strerror(errno));
 		goto fail;
 	}
-	if (state_header_parse(buf, (size_t)n, seq, &hlen, err, errsize))
+	if (state_header_parse(buf, (size_t)n, &h, err, errsize))
 		goto fail;
+	*seq = h.seq;
+	hlen = h.len;
 	if (pread(fd, head, sizeof(head), (off_t)hlen) != (ssize_t)sizeof(head) ||
 	    memcmp(head, STATE_QEMU_MAGIC, 4)) {
 		snprintf(err, errsize, "no QEMU migration stream ('%s') after the header",
 			 STATE_QEMU_MAGIC);
+		goto fail;
+	}
+	/* The restored guest waits for the ack of its own request: seq must be the stream's. */
+	if (!h.has_check) {
+		snprintf(err, errsize, "the header's seq=%u has no%s (an older gvmigrate's save, or "
+			 "hand-written): nothing ties it to the guest's request; save the state again",
+			 h.seq, STATE_CHECK);
+		goto fail;
+	}
+	if (stream_check(fd, (off_t)hlen, h.seq, &check) < 0) {
+		snprintf(err, errsize, "cannot read the stream: %s", strerror(errno));
+		goto fail;
+	}
+	if (check != h.check) {
+		snprintf(err, errsize, "the header's seq=%u does not match the stream after it (header "
+			 "check=%0*llx, computed %0*llx): edited or damaged, the guest would wait for "
+			 "another request's ack", h.seq, STATE_CHECK_DIGITS, h.check, STATE_CHECK_DIGITS, check);
 		goto fail;
 	}
 	/* QEMU reads the stream from the descriptor's offset: just past the header. */

@@ -1,9 +1,9 @@
 /*
  * statefile.h: the state files of gvmigrate --save / --restore.
  *
- * Format (statehdr.h): one header line "GUESTVIEW-STATE seq=N\n" (N: the
- * guest's request, acknowledged after the restore), then QEMU's migration
- * stream as QEMU wrote it.
+ * Format (statehdr.h): one header line "GUESTVIEW-STATE seq=N check=C\n"
+ * (N: the guest's request, acknowledged after the restore; C ties N to the
+ * stream), then QEMU's migration stream as QEMU wrote it.
  *
  * gvmigrate runs as root on shared machines, so a state is written safely:
  * the target must not exist or be a regular file of the invoking user (no
@@ -37,13 +37,20 @@ int state_out_open(struct state_out *s, const char *path, char *err, size_t errs
 int state_out_begin(struct state_out *s, unsigned int seq, char *err, size_t errsize);
 /* QEMU completed: check its stream, write the header, sync, rename into place. */
 int state_out_commit(struct state_out *s, unsigned int seq, char *err, size_t errsize);
+/*
+ * After QEMU failed to write the stream: ENOSPC or EDQUOT when the state's
+ * file system has no room left for it (a host fault, not QEMU's refusal),
+ * else 0.  Asked of the file system, not read from QEMU's message.
+ */
+int state_out_no_room(const struct state_out *s);
 /* Drop the temporary file (a failed or interrupted save); idempotent. */
 void state_out_abort(struct state_out *s);
 
 /*
  * Open a saved state for QEMU: a regular file of the invoking user that
- * nobody else can write, with a well-formed header and QEMU's stream after
- * it.  Returns the descriptor, positioned at the stream, or -1 with why in err.
+ * nobody else can write, with a well-formed header whose check matches its
+ * seq and QEMU's stream after it.  Returns the descriptor, positioned at
+ * the stream, or -1 with why in err.
  */
 int state_in_open(const char *path, unsigned int *seq, char *err, size_t errsize);
 

@@ -58,6 +58,7 @@ int vm_start(struct vm *vm, const char *name, char *const argv[], const char *di
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	vm->incoming = incoming;
 	vm->qmp.fd = -1;
+	vm->src_end = -1;
 	snprintf(vm->qmp_path, sizeof(vm->qmp_path), "%s/qmp%u.sock", dir, ++serial);
 	vm->qmp_listen = listen_unix(vm->qmp_path);
 	if (vm->qmp_listen < 0)
@@ -126,7 +127,8 @@ int vm_on_console(struct vm *vm)
 /*
  * A connection to a destination's migration port that failed QEMU's TLS
  * handshake (migtls.c: the stream is authenticated with the run's key):
- * on 127.0.0.1 any local process can connect first, and QEMU says
+ * whoever gets into a --netns destination's namespace can connect first
+ * (same-host tcp has no port: tcppair.h), and QEMU says
  * "qemu-system-aarch64: TLS handshake failed: <GnuTLS's reason>" and keeps
  * waiting.  Not the run's error, so not first_error; but the run's report
  * must say it happened (vm->foreign, QEMU's words from "TLS handshake").
@@ -184,6 +186,10 @@ void vm_stop(struct vm *vm)
 	proc_stop(&vm->proc, 2000);
 	proc_close_fds(&vm->proc);
 	qmp_close(&vm->qmp);
+	if (vm->src_end >= 0) {
+		close(vm->src_end);
+		vm->src_end = -1;
+	}
 	if (vm->qmp_listen >= 0) {
 		close(vm->qmp_listen);
 		vm->qmp_listen = -1;

@@ -28,6 +28,7 @@ struct vm {
 	char mig_status[32];		/* last MIGRATION event's status */
 	bool resumed;			/* RESUME event */
 	char listening[256];		/* the incoming URI it listens on, once it does */
+	int src_end;			/* tcp: the source's end of its connection (tcppair.h), until passed */
 	bool incoming;			/* started to receive a migration (-incoming) */
 	unsigned int tls_objects;	/* migtls: the credentials objects it has (bit 0 client, 1 server) */
 	int tls_role;			/* migtls: 0 none yet, 1 client, 2 server */

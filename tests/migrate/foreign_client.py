@@ -2,47 +2,79 @@
 """foreign_client.py STREAM MARKER ARM_RUN_ARGS...: another local user's
 process against a TCP migration (for tests/migrate/foreign.sh).
 
-Runs arm/run ARM_RUN_ARGS -name MARKER; once migration 1 is done, finds the
-port the next destination QEMU (a process whose argv holds MARKER) listens
-on, connects first and sends STREAM (a migration stream QEMU would load).
-Passes arm/run's output through, adds a "foreign: ..." line saying what it
-did, and exits with arm/run's status.
+Runs arm/run ARM_RUN_ARGS -name MARKER; once migration 1 is done, looks for
+a TCP port that a process of the run (one whose argv holds MARKER: gvmigrate
+and its QEMUs) listens on, connects first (from that process's network
+namespace: as root, MIGRATION=netns is no obstacle), sends STREAM (a
+migration stream QEMU would load; an empty file: nothing, an idle
+connection) and holds the connection open until the run ends.  Passes arm/run's output through, adds a
+"foreign: ..." line saying what it did, and exits with arm/run's status.
 """
+import ctypes
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
 
 
-def listening_ports(marker):
-    """TCP ports in LISTEN state held by the QEMUs of the run."""
-    inodes = set()
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def listeners(marker):
+    """(pid, address, port) of each TCP socket in LISTEN state that a
+    process of the run holds, read in that process's network namespace
+    (MIGRATION=netns puts a destination in a namespace of its own)."""
+    found = []
     for pid in filter(str.isdigit, os.listdir('/proc')):
         try:
             with open(f'/proc/{pid}/cmdline', 'rb') as f:
-                argv = f.read().split(b'\0')
-            if b'qemu-system' not in os.path.basename(argv[0]) or marker.encode() not in argv:
-                continue
+                if marker.encode() not in f.read().split(b'\0'):
+                    continue
+            inodes = set()
             for fd in os.listdir(f'/proc/{pid}/fd'):
                 link = os.readlink(f'/proc/{pid}/fd/{fd}')
                 if link.startswith('socket:['):
                     inodes.add(link[len('socket:['):-1])
+            with open(f'/proc/{pid}/net/tcp') as f:
+                rows = [line.split() for line in f.read().splitlines()[1:]]
         except OSError:
             continue    # a process that ended meanwhile
-    with open('/proc/net/tcp') as f:
-        rows = [line.split() for line in f.read().splitlines()[1:]]
-    return [int(r[1].split(':')[1], 16) for r in rows if r[3] == '0A' and r[9] in inodes]
+        for r in rows:
+            if r[3] == '0A' and r[9] in inodes:
+                hexaddr, hexport = r[1].split(':')
+                addr = socket.inet_ntoa(struct.pack('<I', int(hexaddr, 16)))
+                found.append((pid, '127.0.0.1' if addr == '0.0.0.0' else addr, int(hexport, 16)))
+    return found
+
+
+def connect_in(pid, addr, port):
+    """A connection to addr:port made from pid's network namespace."""
+    own = os.open('/proc/self/ns/net', os.O_RDONLY)
+    theirs = os.open(f'/proc/{pid}/ns/net', os.O_RDONLY)
+    try:
+        if libc.setns(theirs, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), 'setns')
+        try:
+            return socket.create_connection((addr, port), timeout=5)
+        finally:
+            libc.setns(own, CLONE_NEWNET)
+    finally:
+        os.close(own)
+        os.close(theirs)
 
 
 def connect_first(marker, data):
-    """Connect to the run's listening QEMU and send data; the socket, or False."""
-    deadline = time.time() + 5
+    """Connect to a listening process of the run and send data; the socket, or False."""
+    # Long enough for a destination that starts slowly on a loaded machine.
+    deadline = time.time() + 15
     while time.time() < deadline:
         # A listener that just closed (the last destination's) may still be listed.
-        for port in listening_ports(marker):
+        for pid, addr, port in listeners(marker):
             try:
-                conn = socket.create_connection(('127.0.0.1', port), timeout=5)
+                conn = connect_in(pid, addr, port)
             except OSError:
                 continue
             try:
@@ -52,7 +84,7 @@ def connect_first(marker, data):
                 print(f'foreign: connected first to port {port}; sending failed: {e}')
             return conn
         time.sleep(0.02)
-    print('foreign: could not connect to a QEMU of the run')
+    print('foreign: no process of the run listened on a TCP port for 15 s')
     return False
 
 

@@ -16,7 +16,7 @@ t_grep "save: the hint names arm/run's variable" \
 # The restore below follows the hint as written: the variable is taken from it.
 hint=$(sed -n 's/.*to continue, the same command with \(RESTORE_STATE=[^ ]*\) instead of SAVE_STATE.*/\1/p' "$T_OUT")
 t_nogrep "save: no deprecation warning from QEMU" 'deprecated' "$T_OUT"
-t_check "save: the file starts with the harness's header" grep -aq '^GUESTVIEW-STATE seq=1$' "$state"
+t_check "save: the file starts with the harness's header" grep -aEq '^GUESTVIEW-STATE seq=1 check=[0-9a-f]{16}$' "$state"
 t_check "save: the file is private (0600)" test "$(stat -c %a "$state")" = 600
 
 mig_run "restore: the guest resumes and finds its view unchanged" 0 30 "${hint:-RESTORE_STATE=}" -- \

@@ -62,7 +62,9 @@ good=$(t_tmpdir)/good
 cp "$dir/state" "$good"
 
 # What cannot be a state: said, before QEMU starts.
-{ printf 'GUESTVIEW-STATE seq=99999999999999\n'; tail -c +23 "$good"; } > "$dir/bigseq"
+stream=$(t_tmpdir)/stream
+tail -c +"$(($(head -n 1 "$good" | wc -c) + 1))" "$good" > "$stream"
+{ printf 'GUESTVIEW-STATE seq=99999999999999\n'; cat "$stream"; } > "$dir/bigseq"
 refused_early "restore: a seq out of range" RESTORE_STATE "$dir/bigseq" \
 	"cannot restore from $dir/bigseq: the header's seq=99999999999999 is out of range"
 printf 'GUESTVIEW-STATE seq=1\n' > "$dir/headeronly"
@@ -71,17 +73,30 @@ refused_early "restore: a header and no stream" RESTORE_STATE "$dir/headeronly" 
 : > "$dir/empty"
 refused_early "restore: an empty file" RESTORE_STATE "$dir/empty" \
 	"cannot restore from $dir/empty: not a state saved by gvmigrate --save"
-{ printf 'GUESTVIEW-PARTIAL    \n'; tail -c +23 "$good"; } > "$dir/partial"
+{ printf 'GUESTVIEW-PARTIAL    \n'; cat "$stream"; } > "$dir/partial"
 refused_early "restore: an unfinished save" RESTORE_STATE "$dir/partial" \
 	"cannot restore from $dir/partial: an unfinished save"
+# The guest waits for the ack of its own request: a seq that is not the
+# stream's would have it wait out the TIMEOUT (the header's check says).
+sed '1s/^GUESTVIEW-STATE seq=1 /GUESTVIEW-STATE seq=2 /' "$good" > "$dir/otherseq"
+refused_early "restore: a seq edited to another request" RESTORE_STATE "$dir/otherseq" \
+	"cannot restore from $dir/otherseq: the header's seq=2 does not match the stream after it \(header check=[0-9a-f]{16}, computed [0-9a-f]{16}\)"
+{ head -n 1 "$good"; head -c 4000 "$stream"; printf X; tail -c +4002 "$stream"; } > "$dir/damaged"
+refused_early "restore: a byte of the stream changed" RESTORE_STATE "$dir/damaged" \
+	"cannot restore from $dir/damaged: the header's seq=1 does not match the stream after it"
+{ printf 'GUESTVIEW-STATE seq=1\n'; cat "$stream"; } > "$dir/nocheck"
+refused_early "restore: a header without its check" RESTORE_STATE "$dir/nocheck" \
+	"cannot restore from $dir/nocheck: the header's seq=1 has no check= "
 cp "$good" "$dir/writable" && chmod 646 "$dir/writable"
 refused_early "restore: a state others can write" RESTORE_STATE "$dir/writable" \
 	"cannot restore from $dir/writable: it can be written by others"
-rm -f "$dir/bigseq" "$dir/headeronly" "$dir/empty" "$dir/partial" "$dir/writable"
+rm -f "$dir/bigseq" "$dir/headeronly" "$dir/empty" "$dir/partial" "$dir/writable" "$dir/otherseq" \
+	"$dir/damaged" "$dir/nocheck"
 
-# A save that fails (the disk is full) keeps the previous state byte for
-# byte and leaves no temporary file: a 1200 KiB tmpfs holds one state
-# (~850 KiB) but not a second one beside it.
+# A save that fails because the disk is full is the host's fault, said
+# with ENOSPC, not a refusal; it keeps the previous state byte for byte and
+# leaves no temporary file: a 1200 KiB tmpfs holds one state (~850 KiB)
+# but not a second one beside it.
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	full=$(t_tmpdir)/full
 	mkdir -m 700 "$full"
@@ -95,7 +110,11 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		cmp "$2" "$1/state" > "$3/cmp" 2>&1; echo "$?" >> "$3/cmp"
 		ls -A "$1" > "$3/left"
 	' - "$full" "$good" "$(t_tmpdir)"
-	t_check "disk full: the save failed" test "$(cat "$T_TMP/status")" != 0
+	# A host fault (HARNESS_ERROR), not QEMU refusing the migration (REFUSED, 79).
+	t_eq "disk full: the save failed as a harness error" 3 "$(cat "$T_TMP/status")"
+	t_grep "disk full: the verdict names ENOSPC and the file" \
+		"^arm/run: HARNESS_ERROR: cannot save: No space left on device \(ENOSPC\) writing $full/state\$" "$T_TMP/out"
+	t_nogrep "disk full: not called a refusal, no register diagnosis" 'refused|REFUSED|CPU registers' "$T_TMP/out"
 	t_grep "disk full: says the previous state is kept" \
 		"^gvmigrate: the state was not saved; $full/state is as it was before the run" "$T_TMP/out"
 	t_eq "disk full: the previous state is byte-identical" 0 "$(tail -n 1 "$T_TMP/cmp")"
