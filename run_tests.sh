@@ -277,8 +277,10 @@ if [ -n "$OPT_JUNIT" ]; then
 	case $OPT_JUNIT in */*) d=${OPT_JUNIT%/*} d=${d:-/} ;; *) d=. ;; esac
 	{ [ -d "$d" ] && [ -w "$d" ]; } || die_usage "--junit '$OPT_JUNIT': directory '$d' does not exist or is not writable"
 	# The file is replaced by a rename: what is there must be a file
-	# (a device such as /dev/null would be replaced by one).
-	{ ! [ -e "$OPT_JUNIT" ] || [ -L "$OPT_JUNIT" ] || [ -f "$OPT_JUNIT" ]; } ||
+	# (a device such as /dev/null would be replaced by one), also through
+	# a symlink (one to a directory had the file written into it, silently).
+	! [ -d "$OPT_JUNIT" ] || die_usage "--junit '$OPT_JUNIT' is a directory (or a symlink to one), need a file name"
+	{ ! [ -e "$OPT_JUNIT" ] || [ -f "$OPT_JUNIT" ]; } ||
 		die_usage "--junit '$OPT_JUNIT': exists and is not a regular file"
 fi
 [ -x "$RUN" ] || die_harness "per-payload runner '$RUN' not found or not executable${GUESTVIEW_RUN:+ (from GUESTVIEW_RUN)}"
