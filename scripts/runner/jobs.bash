@@ -45,7 +45,7 @@ jobs_init() {
 	fi
 	for d in "${TMPDIR:-/tmp}"/run_tests.*.??????; do
 		pid=${d%.*} pid=${pid##*.}
-		[[ $pid =~ ^[0-9]+$ ]] && [ -d "$d" ] && ! [ -L "$d" ] && [ -O "$d" ] || continue
+		if ! [[ $pid =~ ^[0-9]+$ ]] || ! [ -d "$d" ] || [ -L "$d" ] || ! [ -O "$d" ]; then continue; fi
 		# kill -0 fails with EPERM for somebody else's live process: alive.
 		kill -0 "$pid" 2>/dev/null || [[ $(kill -0 "$pid" 2>&1) == *[Pp]ermitted* ]] || rm -rf -- "$d"
 	done
