@@ -61,7 +61,7 @@ for f in init bin/bash bin/busybox bin/timeout bin/sh usr/bin/qemu-system-aarch6
 	lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1 gv/arm/run gv/arm/selftest.flat \
 	gv/arm/idregs.flat gv/arm/probes.flat gv/arm/migrate.flat gv/host/gvmigrate gv/host/gvstream gv/host/gvfp \
 	gv/run_tests.sh gv/scripts/matrix/kvm.cfg $(cd "$T_ROOT" && printf 'gv/%s ' scripts/runner/*.bash) \
-	gv/tables/outcomes.bash gv/tables/bulkproto.bash dev proc sys tmp shared; do
+	gv/tables/outcomes.bash gv/tables/migproto.bash gv/tables/bulkproto.bash dev proc sys tmp shared; do
 	t_check "in the archive: $f" has "$f"
 done
 # The runner in the archive is whole: run_tests.sh, from where /init

@@ -7,7 +7,7 @@
 #            suite of --inner-qemu) and the shared libraries these need, found
 #            by following DT_NEEDED (aarch64-linux-gnu-readelf); the
 #            payloads (arm/*.flat), run_tests.sh, arm/run and what they
-#            source (tables/outcomes.bash, scripts/runner/*.bash), the
+#            source (tables/outcomes.bash, tables/migproto.bash, scripts/runner/*.bash), the
 #            matrix's suite (scripts/matrix/kvm.cfg), the
 #            host tools built for aarch64 (host/cross.mk: gvmigrate, gvstream,
 #            gvfp, gvkvm) and /init
@@ -131,7 +131,7 @@ mx_lib_closure() {
 # arm/run source and run (the runner's whole library, the generated outcome
 # and bulk channel tables, the matrix's own cfg), the payloads, the host tools for aarch64.
 mx_gv_files() {
-	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/bulkproto.bash scripts/matrix/kvm.cfg \
+	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/migproto.bash tables/bulkproto.bash scripts/matrix/kvm.cfg \
 		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
 		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm
 	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)
