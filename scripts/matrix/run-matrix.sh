@@ -70,7 +70,7 @@ mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
 usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
-for lib in spec kernels initramfs hosts; do
+for lib in spec kernels initramfs hosts pins; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
@@ -264,7 +264,9 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_start "$i"
 		# What its KVM offers first (seconds), then its own state, so the
 		# others can start trying and restoring from them.
-		H_QUEUE[$i]="kvm save suite"
+		H_QUEUE[$i]="kvm pin-save save suite"
+		# Pinning by the boot state: lib/pins.bash.
+		mx_pin_init "$i"
 		# gvkvm try of every other kernel's values here, as they come.
 		H_TRY[$i]=''
 		for j in "${!K_LABEL[@]}"; do
@@ -298,6 +300,7 @@ schedule() {
 		return
 	fi
 	try_next "$i" && return
+	mx_pin_next "$i" && return
 	for j in ${H_TODO[$i]}; do
 		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
 		case ${H_SAVED[$j]} in
@@ -313,7 +316,7 @@ schedule() {
 		esac
 	done
 	H_TODO[$i]=${rest# }
-	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ]; then
+	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ] && ! mx_pin_pending "$i"; then
 		mx_host_send "$i" poweroff
 	fi
 }
