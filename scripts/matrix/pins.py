@@ -80,6 +80,7 @@ def rollback_run(out, a, b, run, pinned_fp):
     errs = _qemu_errors(run["log"])
     if errs:
         r["qemu_error"] = errs[-1]
+        r["qemu_lines"] = errs
     if outcome != "PASS" and pinned_fp:
         after = ht.extract_fp(run["log"], os.path.join(out, "cells", "%s-rolled-back-from-%s.fingerprint.txt"
                                                        % (a["id"], b["id"])))

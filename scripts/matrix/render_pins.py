@@ -20,7 +20,7 @@ def _pin_line(p, b):
     if pin.get("status") != "ran":
         return "pin: not run"
     if not pin.get("loaded"):
-        return "pin: %s refused the boot state: %s" % (b, pin.get("qemu_error") or pin.get("verdict"))
+        return "pin: %s refused the boot state: %s" % (b, " / ".join(pin.get("qemu_lines") or [pin.get("verdict") or "?"]))
     ch = pin.get("pinned_changes")
     own = pin.get("differs_from_own")
     return "pin: loaded on %s, the guest ran (%s); its view against the source's own: %s; against %s's own: %s" % (
@@ -33,7 +33,7 @@ def _rollback_line(p, a):
     if r is None:
         return "rollback: not run (no pinned guest to bring back)"
     if not r.get("loaded"):
-        return "rollback to %s: refused: %s" % (a, r.get("qemu_error") or r.get("verdict"))
+        return "rollback to %s: refused: %s" % (a, " / ".join(r.get("qemu_lines") or [r.get("verdict") or "?"]))
     s = "rollback to %s: %s" % (a, "the guest's view is unchanged" if r["outcome"] == "PASS" else r["verdict"])
     for c in r.get("changed", []):
         s += "\n        %s: %s on B -> %s on A" % (c["key"], c["on_b"], c["on_a"])

@@ -27,6 +27,9 @@ C = classify.classify_pair
 R = lambda pair: {r["key"]: r for r in C(pair)["differences"]}
 TRY = lambda pair: {e["name"]: e for e in pair["try"]["registers"]}
 up, down = F[("6.1", "6.12")], F[("6.12", "6.1")]
+import os
+on73 = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "pin-6.1-7.3.json")))["pairs"][0]
+PINNED = lambda pair: {c["key"] for c in pair["pin"]["pinned_changes"]}
 S = lambda v: " ".join(map(str, v)) if isinstance(v, tuple) else str(v)
 '
 # py_eval MODE EXPR...: each EXPR's value on a line (MODE oneline: its
@@ -79,6 +82,20 @@ ex "6.12 -> 6.1: PMUVer and DebugVer named" "PMUVer DebugVer" '" ".join(R(down)[
 ex "6.12 -> 6.1: CCSIDR_EL1 at CSSELR 0 (L1D) is the register of the L1 data cache" "CCSIDR_EL1[csselr=0]" 'R(down)["sysreg.CCSIDR_EL1.L1D"]["register"]'
 ex "6.12 -> 6.1: the registers only 6.12's stream has break it too" True \
 	'any("TCR2_EL1: only in the incoming stream" in b for b in C(down)["verdict"]["breaks"])'
+
+# 6.1 -> 7.3 (tests/matrix/data/pin-6.1-7.3.json): the boot state loaded
+# and the guest printed its view on 7.3; the expectation per key is that
+# print (the keys it saw differ from 6.1's own), not classify's.
+ex "recorded: 6.1's boot state loaded on 7.3, the rollback to 6.1 was refused" "True REFUSED" \
+	'on73["pin"]["loaded"], on73["rollback"]["outcome"]'
+ex "6.1 -> 7.3: every difference the pinned guest did not see is pinned, and only those" True \
+	'all((R(on73)[c["key"]]["class"] == "pinned") == (c["key"] not in PINNED(on73)) for c in on73["changes"])'
+ex "6.1 -> 7.3: 6.1's PSCI 1.1 and HCX 0 pinned on 7.3" "pinned pinned" \
+	'R(on73)["fw.psci.version"]["class"], R(on73)["sysreg.ID_AA64MMFR1_EL1"]["class"]'
+ex "6.1 -> 7.3: the view is not kept, and what pinning itself changed is named" \
+	"False True" 'C(on73)["verdict"]["keeps_view"], any(b.startswith("idspace.s3_1_c0_c0_0: the pinned guest sees") for b in C(on73)["verdict"]["breaks"])'
+ex "6.1 -> 7.3: the rollback keeps QEMU's reason (7.3's longer register list)" True \
+	'"Invalid value 268 expecting positive value <= 252" in " ".join(C(on73)["rollback"]["qemu_lines"])'
 
 # Variants of the recorded pair (not observations): the boot state loads.
 ex "variant: loaded, the guest saw all of 6.1's values: every row pinned, the view kept" "True pinned" \
