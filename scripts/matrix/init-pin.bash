@@ -14,6 +14,7 @@
 # restored on A by the same restore the migration cells use: the rollback,
 # and the payload itself says whether its view survived it.
 #
+# shellcheck disable=SC2154 # states, test_timeout, GV: init's
 # Uses from init: say, run_test, valid_name, states, test_timeout, GV,
 # MIGRATE_ARGS; PIN_TMP (default /tmp): where pin makes its monitor FIFOs.
 
@@ -25,6 +26,7 @@ PIN_ACCEL=${PIN_ACCEL:-kvm}
 pin_qemu_args() {
 	local cpu=host
 	[ "$PIN_ACCEL" = kvm ] || cpu=cortex-a57
+	# shellcheck disable=SC2054 # the comma is in -machine's value
 	PIN_ARGS=(-nodefaults -no-user-config -display none -machine virt,gic-version=3
 		-cpu "$cpu" -accel "$PIN_ACCEL" -kernel "${MIGRATE_ARGS[@]}")
 }
@@ -98,7 +100,7 @@ pin_save() {
 	exec {qi}>&-
 	while IFS= read -r -t "$test_timeout" line <&"$qo"; do printf 'qmp: %s\n' "$line"; done
 	wait "$pid" 2>/dev/null
-	[ "$rc" = 0 ] && mv "$out.tmp" "$out" || { rm -f "$out.tmp"; rc=1; }
+	if [ "$rc" = 0 ] && mv "$out.tmp" "$out"; then :; else rm -f "$out.tmp"; rc=1; fi
 	ms_since "$t"
 	say "test-end pinsave-$name rc=$rc ms=$REPLY"
 	return $rc

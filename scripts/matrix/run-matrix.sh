@@ -3,9 +3,11 @@
 # host (QEMU TCG with EL2) per kernel, runs the guest suite inside under
 # real KVM, saves the KVM register list each kernel offers userspace, asks
 # each kernel's KVM what userspace can see and pin (host/gvkvm info, and
-# gvkvm try of every other kernel's values), and
+# gvkvm try of every other kernel's values),
 # migrates a running payload (arm/migrate.flat) from every kernel to every
-# kernel through a saved state; then prints the matrix.
+# kernel through a saved state, and loads each kernel's paused boot state
+# on every other (pinning: scripts/matrix/init-pin.bash), rolling back what
+# loaded; then prints the matrix.
 #
 # Usage: run-matrix.sh [options] KERNEL[:CMDLINE]...
 #
