@@ -4,14 +4,15 @@ names) and a register of gvkvm's (host/regnames.c's names), for the pin
 classification (classify.py).
 
 ID registers are gvfp's own: its diff names the register of a key.  The
-rest is KVM's interface (Linux Documentation/virt/kvm/arm/fw-pseudo-registers.rst
-and the ID register writability rules), written down once here:
+rest is KVM's interface (the firmware pseudo-registers and the ID
+registers' rules in Linux's Documentation/virt/kvm/arm/), written down
+once here:
   - firmware answers follow the firmware pseudo-registers: PSCI's version
     decides which PSCI functions exist, the workaround registers the
     SMCCC_ARCH_FEATURES answers, the bitmaps the TRNG, PV-time and KVM
     vendor services;
-  - CCSIDR_EL1 of a cache is the register at that CSSELR (Level-1 << 1 |
-    InD), which KVM offers from 6.4 (the guest's CLIDR_EL1 decides the rest);
+  - CCSIDR_EL1 of a cache is KVM's register at that CSSELR (Level-1 << 1 |
+    InD; the guest's CLIDR_EL1 says which caches there are);
   - MIDR_EL1, REVIDR_EL1 and AIDR_EL1 take a value only with
     KVM_CAP_ARM_WRITABLE_IMP_ID_REGS enabled (6.15 on).
 Everything else the guest sees (the counter's frequency, PMU event
