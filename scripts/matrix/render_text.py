@@ -1,6 +1,8 @@
 """scripts/matrix/render_text.py: a matrix.json for the terminal (matrix.txt)."""
 import re
 
+import render_pins
+
 
 def letter(n):
     return chr(ord("A") + n) if n < 26 else "K%d" % (n + 1)
@@ -157,6 +159,7 @@ def text(m):
                     regs(rd["missing"]), ids[d["b"]], regs(rd["extra"])))
                 for x in rd["readonly_differ"]:
                     o.append("      read-only %s: %s -> %s" % (x["name"], x["source"], x["destination"]))
+    o.extend(render_pins.text(m, ids))
     o.append("")
     o.append("Where the time went")
     t = m.get("timings", {})
@@ -175,7 +178,7 @@ def text(m):
             agg.setdefault(v, [0, 0])
             agg[v][0] += c["ms"]
             agg[v][1] += 1
-        for v in ("save", "suite", "restore"):
+        for v in ("save", "suite", "restore", "pin-save", "pin", "pin-back"):
             if v in agg:
                 parts.append("%s %s%s" % (v, sec(agg[v][0]), " (%d)" % agg[v][1] if agg[v][1] > 1 else ""))
         slow = [t2 for t2 in k["tests"] if t2["ms"] is not None and t2["name"] != "qemu-startup"]

@@ -3,9 +3,11 @@
 # host (QEMU TCG with EL2) per kernel, runs the guest suite inside under
 # real KVM, saves the KVM register list each kernel offers userspace, asks
 # each kernel's KVM what userspace can see and pin (host/gvkvm info, and
-# gvkvm try of every other kernel's values), and
+# gvkvm try of every other kernel's values),
 # migrates a running payload (arm/migrate.flat) from every kernel to every
-# kernel through a saved state; then prints the matrix.
+# kernel through a saved state, and loads each kernel's paused boot state
+# on every other (pinning: scripts/matrix/init-pin.bash), rolling back what
+# loaded; then prints the matrix.
 #
 # Usage: run-matrix.sh [options] KERNEL[:CMDLINE]...
 #
@@ -77,7 +79,7 @@ mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
 usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
-for lib in spec kernels initramfs hosts; do
+for lib in spec kernels initramfs hosts pins; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
@@ -272,7 +274,9 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_start "$i"
 		# What its KVM offers first (seconds), then its own state, so the
 		# others can start trying and restoring from them.
-		H_QUEUE[$i]="kvm save suite"
+		H_QUEUE[$i]="kvm pin-save save suite"
+		# Pinning by the boot state: lib/pins.bash.
+		mx_pin_init "$i"
 		# gvkvm try of every other kernel's values here, as they come.
 		H_TRY[$i]=''
 		for j in "${!K_LABEL[@]}"; do
@@ -306,6 +310,7 @@ schedule() {
 		return
 	fi
 	try_next "$i" && return
+	mx_pin_next "$i" && return
 	for j in ${H_TODO[$i]}; do
 		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
 		case ${H_SAVED[$j]} in
@@ -321,7 +326,7 @@ schedule() {
 		esac
 	done
 	H_TODO[$i]=${rest# }
-	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ]; then
+	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ] && ! mx_pin_pending "$i"; then
 		mx_host_send "$i" poweroff
 	fi
 }

@@ -137,6 +137,27 @@ t_status "compared with itself: nothing worse" 0 "${R[@]}" compare "$tmp/m.json"
 t_check "nothing left behind (QEMU, temp dirs)" \
 	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"
 
+# Pinning by the boot state (issue 12; scripts/matrix/init-pin.bash,
+# classify.py): each kernel's paused guest loaded on the other.  Whether it
+# loads must follow from the kernels' own answers: QEMU 7.2 loads a state
+# only when the destination's KVM takes every value (gvkvm try refused
+# none) and has every register of the stream (gvstream: none missing).
+# P: the pins by (from, to).
+qp() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); P={(p["from"],p["to"]):p for p in m.get("pins",[])}; T={(t["from"],t["to"]):t for t in m.get("kvm_tries",[])}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1" 2>&1; }
+for pair in k1:k2 k2:k1; do
+	a=${pair%:*} b=${pair#*:}
+	t_eq "pin $a -> $b: ran (the boot state saved on $a, loaded on $b)" ran "$(qp "P[('$a','$b')]['pin']['status']")"
+	t_eq "pin $a -> $b: loaded exactly when $b's KVM took every value and has every register" True \
+		"$(qp "P[('$a','$b')]['pin']['loaded'] == (T[('$a','$b')]['refused'] == 0 and not P[('$a','$b')]['stream_only'])")"
+	t_eq "pin $a -> $b: a refused load keeps QEMU's error" True \
+		"$(qp "P[('$a','$b')]['pin']['loaded'] or 'load of migration failed' in (P[('$a','$b')]['pin']['qemu_error'] or '')")"
+done
+# 6.1 -> 6.12: the refusal is named from 6.12's own answer, field and errno.
+t_eq "pin 6.1 -> 6.12: every field gvkvm saw refused is a refused row, with its errno" True \
+	"$(qp "sorted(T[('k1','k2')]['refused_names']) == sorted('%s.%s (%s)' % (r['register'], f, r['errno']) for r in P[('k1','k2')]['differences'] if r['class'] == 'refused' for f in r['refused_fields'])")"
+t_grep "text: the pins' section" '^Pinning by the boot state' "$tmp/run.out"
+t_grep "text: 6.12's refusal of HCX under the 6.1 -> 6.12 pair" '^          6\.12 refuses ID_AA64MMFR1_EL1 = 0x[0-9a-f]+: field HCX' "$tmp/run.out"
+
 # A real kernel that panics: 6.12 with no usable initramfs and no root.
 echo "not a cpio archive" >"$tmp/dummy.cpio"
 t0=$SECONDS

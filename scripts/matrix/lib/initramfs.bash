@@ -131,7 +131,8 @@ mx_lib_closure() {
 # arm/run source and run (the runner's whole library, the generated outcome
 # and bulk channel tables, the matrix's own cfg), the payloads, the host tools for aarch64.
 mx_gv_files() {
-	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/migproto.bash tables/bulkproto.bash scripts/matrix/kvm.cfg \
+	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/migproto.bash tables/bulkproto.bash \
+		scripts/matrix/kvm.cfg scripts/matrix/init-pin.bash \
 		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
 		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm
 	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)
