@@ -1,8 +1,9 @@
 /*
- * bulk.h: the results stream.  The fingerprint goes to a virtio console
- * (the bulk channel) when the VMM gives the guest one, in buffers of a few
- * KiB: one exit to the VMM per buffer, where the PL011 costs one per byte.
- * Without the device, results go to the console as they always did.  The
+ * bulk.h: the results stream.  The fingerprint and the PASS lines go to a
+ * virtio console (the bulk channel) when the VMM gives the guest one, in
+ * buffers of a few KiB: one exit to the VMM per buffer, where the PL011
+ * costs one per byte.  Without the device, results go to the console as
+ * they always did.  The
  * contract with the host (the "BULK: N" console line) is tables/bulkproto.h.
  */
 #ifndef GUESTVIEW_BULK_H
