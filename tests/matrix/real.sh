@@ -60,6 +60,7 @@ for k in k1 k2; do
 		"$tmp/out/kernels/$k/suite/logs/probes.log"
 	t_check "$k: its fingerprint" test -s "$tmp/out/kernels/$k/fingerprint.txt"
 	t_grep "$k: idregs ran under KVM" '^qemu-system-aarch64 .*-cpu host -accel kvm ' "$tmp/out/kernels/$k/suite/logs/idregs.log"
+	t_grep "$k: idregs's results crossed the bulk channel (scripts/matrix/init)" '^BULK: [1-9]' "$tmp/out/kernels/$k/suite/logs/idregs.log"
 	# The suite inside is run_tests.sh's: its own JUnit and TAP are the results.
 	t_eq "$k: run_tests.sh's JUnit from inside the host parses and holds kvm.cfg's tests, run under kvm" \
 		"accel=kvm $suite" "$(python3 -c '
