@@ -4,8 +4,9 @@
 # in QEMU TCG with EL2, the guest suite (the whole default unittests.cfg,
 # same-host live migrations included) under KVM inside each, their KVM
 # register lists, and the four migrations between them; then a kernel that
-# panics.  Minutes, not seconds (and the first run fetches some 250 MB into
-# the matrix cache, $MATRIX_CACHE or deps/matrix-cache).
+# panics.  Minutes, not seconds: 4.5-8 on 2 shared cores (load average
+# 5-12), and the first run fetches some 250 MB into the matrix cache
+# ($MATRIX_CACHE or deps/matrix-cache).
 # GUESTVIEW_SKIP_MATRIX=1 skips it.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
