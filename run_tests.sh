@@ -29,7 +29,7 @@ REPO=${REPO%/.}
 }
 # shellcheck disable=SC2034 # read by cfg.bash: gvmigrate names the migration modes
 CFG_GVMIGRATE=$REPO/host/gvmigrate
-for lib in words durations shellquote cfg select logtail verdict jobs report tap junit logdir; do
+for lib in words durations shellquote cfg applicable select logtail verdict jobs report tap junit logdir; do
 	# shellcheck source=/dev/null
 	. "$REPO/scripts/runner/$lib.bash" || {
 		echo "$PROG: cannot load $REPO/scripts/runner/$lib.bash" >&2
@@ -254,19 +254,13 @@ for i in "${SELECTED[@]}"; do
 	arm64 | aarch64) ;;
 	*) PLAN_SKIP[i]="arch $REPLY, this suite runs arm64 payloads"; continue ;;
 	esac
-	cfg_get "$i" accel ""
-	[ -z "$REPLY" ] || [ "$REPLY" = "$ACCEL" ] || PLAN_SKIP[i]="needs accel $REPLY, running with $ACCEL"
+	applicable_cfg "$i" "$ACCEL" || PLAN_SKIP[i]=$REPLY
 	show "$PAYLOAD_DIR/${CFG_VAL[$i.file]}"
 	[ -f "$PAYLOAD_DIR/${CFG_VAL[$i.file]}" ] ||
 		PREP_ERRORS+=("$CFG_SHOWN:${CFG_AT[$i.file]}: payload $REPLY of test '${CFG_NAME[i]}' not found (not built yet? run make)")
 	[ -z "${PLAN_SKIP[i]+set}" ] || continue
 	binary_skip "$i"
-	[ -z "${PLAN_SKIP[i]+set}" ] || continue
-	# gvmigrate makes two network namespaces with ip(8): root only.
-	if [ "${CFG_VAL[$i.migration]:-}" = netns ]; then
-		if [ "$EUID" != 0 ]; then PLAN_SKIP[i]="migration = netns needs root (network namespaces), running as uid $EUID"
-		elif ! command -v ip >/dev/null 2>&1; then PLAN_SKIP[i]="migration = netns needs ip(8) from iproute2, not found on PATH"; fi
-	fi
+	[ -n "${PLAN_SKIP[i]+set}" ] || applicable_host "$i" || PLAN_SKIP[i]=$REPLY
 done
 if [ ${#PREP_ERRORS[@]} -gt 0 ]; then
 	printf '%s\n' "${PREP_ERRORS[@]}" >&2
