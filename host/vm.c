@@ -1,5 +1,6 @@
 /* vm.c: see vm.h. */
 #include "vm.h"
+#include "fpblock.h"
 #include "outcomes.h"
 #include "migproto.h"
 #include <errno.h>
@@ -99,7 +100,7 @@ static void console_line(struct vm *vm, const char *line)
 	unsigned int seq;
 
 	vm->console_lines++;
-	printf("%s\n", line);
+	fpblock_console_line(vm, line);
 	if (!strncmp(line, OUTCOME_EXIT_LINE, strlen(OUTCOME_EXIT_LINE)))
 		snprintf(vm->exit_status, sizeof(vm->exit_status), "%.*s", (int)sizeof(vm->exit_status) - 1,
 			 line + strlen(OUTCOME_EXIT_LINE));
@@ -120,6 +121,8 @@ int vm_on_console(struct vm *vm)
 
 	while (linebuf_next(&vm->out, line, sizeof(line)))
 		console_line(vm, line);
+	if (n == 0)
+		fpblock_owner_gone(vm);
 	fflush(stdout);
 	return n == 0 ? -1 : 0;
 }
@@ -134,6 +137,8 @@ int vm_on_console(struct vm *vm)
  * must say it happened (vm->foreign, QEMU's words from "TLS handshake").
  */
 static const char TLS_REFUSAL[] = "TLS handshake failed";
+/* How QEMU's warn_report() marks a line (after its program name and option). */
+static const char QEMU_WARNING[] = ": warning: ";
 
 static bool foreign_refused(struct vm *vm, const char *line)
 {
@@ -155,13 +160,15 @@ int vm_on_stderr(struct vm *vm)
 	while (linebuf_next(&vm->err, line, sizeof(line))) {
 		size_t used = strlen(vm->errors);
 
-		printf("%s: %s\n", vm->name, line);
+		fpblock_stderr_line(vm->name, line);
 		if (used < sizeof(vm->errors))
 			snprintf(vm->errors + used, sizeof(vm->errors) - used, "%.*s\n",
 				 (int)(sizeof(vm->errors) - used - 1), line);
 		if (foreign_refused(vm, line))
 			continue;
-		if (!vm->first_error[0])
+		/* A warning ("qemu-system-aarch64: warning: ...", or "...: -mon
+		 * ...: warning: ..." from QEMU 11.1) is not why a run failed. */
+		if (!vm->first_error[0] && !strstr(line, QEMU_WARNING))
 			snprintf(vm->first_error, sizeof(vm->first_error), "%.*s",
 				 (int)sizeof(vm->first_error) - 1, line);
 	}
@@ -183,6 +190,7 @@ int vm_send_line(struct vm *vm, const char *line)
 
 void vm_stop(struct vm *vm)
 {
+	fpblock_owner_gone(vm);
 	proc_stop(&vm->proc, 2000);
 	proc_close_fds(&vm->proc);
 	qmp_close(&vm->qmp);

@@ -12,6 +12,17 @@ t_grep "bad destination: QEMU's own error, attributed" '^destination 1: qemu-sys
 t_grep "bad destination: verdict names the destination and its error" '^arm/run: QEMU_ERROR: destination 1 did not get ready to receive: qemu-system-aarch64: -no-such-option: invalid option' "$T_OUT"
 t_nogrep "bad destination: not called a refusal, no register diagnosis" '^gvmigrate: migration 1 refused|CPU registers' "$T_OUT"
 
+# A warning before the error (QEMU 11.1 warns that -mon is deprecated on
+# every start): the verdict names the error, not the warning.
+warn_qemu=$(t_tmpdir)/warn-qemu
+printf '#!/bin/bash\necho "qemu-system-aarch64: -mon chardev=gvqmp,mode=control: warning: %s is deprecated" >&2\nexec %q "$@"\n' \
+	"'-mon'" "$(command -v "${QEMU:-qemu-system-aarch64}")" >"$warn_qemu"
+chmod +x "$warn_qemu"
+mig_run "a destination that warns, then fails to start" 2 20 MIGRATION=unix TIMEOUT=30s DEST_QEMU="$warn_qemu" \
+	DEST_PARAMS='-no-such-option' -- arm/migrate.flat -append 'count=1 rate_ms=0'
+t_grep "warning first: the verdict names the error, not the warning" \
+	'^arm/run: QEMU_ERROR: destination 1 did not get ready to receive: qemu-system-aarch64: -no-such-option: invalid option' "$T_OUT"
+
 mig_run "the destination dies during the migration" 2 20 MIGRATION=unix TIMEOUT=30s \
 	GVMIGRATE_FAULT=kill-destination -- arm/migrate.flat -append 'count=1 rate_ms=0'
 t_grep "destination dies: the verdict names the death" '^gvmigrate: migration 1 ended: destination 1 died \(killed by signal 9\)$' "$T_OUT"
