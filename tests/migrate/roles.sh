@@ -164,6 +164,27 @@ last "silent: the source names the silence and the guest PASSED" "$T_OUT" '^gvmi
 t_check "silent: no QEMU left" bash -c "! pgrep -f -- '[q]emu-system.*$marker' >/dev/null"
 t_eq "silent: nothing left in TMPDIR" "" "$(ls -A "$tmp/silent")"
 
+# 7. A destination without the key that says "ready" (a fake): the source
+#    sends nothing of the guest and the guest passes on the source.
+marker=gvrole-$$-fake
+mkdir -m 700 "$tmp/fake"
+python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); f = c.makefile("rwb", buffering=0)
+f.write(b"GUESTVIEW-MIGRATE-LINK challenge nonce=" + b"ab" * 32 + b"\n"); f.readline()
+f.write(b"GUESTVIEW-MIGRATE-LINK ready mac=" + b"00" * 32 + b"\n"); time.sleep(30)' >"$tmp/fake.port" &
+spid=$!
+for ((i = 0; i < 100; i++)); do [ -s "$tmp/fake.port" ] && break; sleep 0.1; done
+t_status "fake: the source exits REFUSED (79)" 79 env TMPDIR="$tmp/fake" host/gvmigrate --role source \
+	--to "tcp:127.0.0.1:$(cat "$tmp/fake.port")" --psk "$tmp/key" --timeout 60 \
+	-- $(qemu) -append 'count=1 rate_ms=0'
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+last "fake: the source names the missing proof and the guest PASSED" "$T_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused by the destination \(tcp:127\.0\.0\.1:[0-9]+ answered without proof of the --psk key .*\); the guest resumed on the source and PASSED$'
+t_nogrep "fake: the source's QEMU was never given the connection" '^source: .*(TLS|migration)' "$T_OUT"
+t_check "fake: no QEMU left" bash -c "! pgrep -f -- '[q]emu-system.*$marker' >/dev/null"
+
 # Options: each half needs its own, and the key.
 t_status "no --psk: a harness error" 3 host/gvmigrate --role source --to tcp:127.0.0.1:1 -- /bin/true
 last "no --psk: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --role source needs --psk FILE'
