@@ -49,6 +49,10 @@ HOST_TOOLS := host/gvfp host/gvmigrate host/gvstream
 # file cannot drift from its table.
 OUTCOME_FILES := tables/outcomes.bash tables/outcomes.json
 
+# The console protocol's words (tables/migproto.h) for bash (arm/run), the
+# same way.
+OUTCOME_FILES += tables/migproto.bash
+
 all: $(FLATS) $(HOST_TOOLS) $(OUTCOME_FILES)
 
 tables/outcomes-gen: tables/outcomes-gen.c tables/outcomes.def config.mak
@@ -58,6 +62,14 @@ tables/outcomes-gen: tables/outcomes-gen.c tables/outcomes.def config.mak
 tables/outcomes.bash tables/outcomes.json: tables/outcomes.%: tables/outcomes-gen
 	$(quiet) GEN $@
 	$(Q)$< $* >$@.tmp && mv $@.tmp $@
+
+tables/migproto-gen: tables/migproto-gen.c tables/migproto.h config.mak
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -Itables -o $@ $<
+
+tables/migproto.bash: tables/migproto-gen
+	$(quiet) GEN $@
+	$(Q)$< >$@.tmp && mv $@.tmp $@
 
 lib/%.o: lib/%.c config.mak
 	$(quiet) CC $@
@@ -118,7 +130,7 @@ bench: deps all
 
 clean: gvfp-clean gvmigrate-clean cross-clean tables-clean
 	rm -f arm/*.o arm/*.d arm/*.elf arm/*.flat lib/*.o lib/*.d lib/*.a
-	rm -f tables/outcomes-gen $(OUTCOME_FILES)
+	rm -f tables/outcomes-gen tables/migproto-gen $(OUTCOME_FILES)
 	rm -rf logs
 
 distclean: clean

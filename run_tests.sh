@@ -29,7 +29,7 @@ REPO=${REPO%/.}
 }
 # shellcheck disable=SC2034 # read by cfg.bash: gvmigrate names the migration modes
 CFG_GVMIGRATE=$REPO/host/gvmigrate
-for lib in words durations shellquote cfg select logtail verdict jobs report tap junit logdir; do
+for lib in words durations shellquote cfg applicable select logtail verdict jobs report tap junit logdir; do
 	# shellcheck source=/dev/null
 	. "$REPO/scripts/runner/$lib.bash" || {
 		echo "$PROG: cannot load $REPO/scripts/runner/$lib.bash" >&2
@@ -254,19 +254,13 @@ for i in "${SELECTED[@]}"; do
 	arm64 | aarch64) ;;
 	*) PLAN_SKIP[i]="arch $REPLY, this suite runs arm64 payloads"; continue ;;
 	esac
-	cfg_get "$i" accel ""
-	[ -z "$REPLY" ] || [ "$REPLY" = "$ACCEL" ] || PLAN_SKIP[i]="needs accel $REPLY, running with $ACCEL"
+	applicable_cfg "$i" "$ACCEL" || PLAN_SKIP[i]=$REPLY
 	show "$PAYLOAD_DIR/${CFG_VAL[$i.file]}"
 	[ -f "$PAYLOAD_DIR/${CFG_VAL[$i.file]}" ] ||
 		PREP_ERRORS+=("$CFG_SHOWN:${CFG_AT[$i.file]}: payload $REPLY of test '${CFG_NAME[i]}' not found (not built yet? run make)")
 	[ -z "${PLAN_SKIP[i]+set}" ] || continue
 	binary_skip "$i"
-	[ -z "${PLAN_SKIP[i]+set}" ] || continue
-	# gvmigrate makes two network namespaces with ip(8): root only.
-	if [ "${CFG_VAL[$i.migration]:-}" = netns ]; then
-		if [ "$EUID" != 0 ]; then PLAN_SKIP[i]="migration = netns needs root (network namespaces), running as uid $EUID"
-		elif ! command -v ip >/dev/null 2>&1; then PLAN_SKIP[i]="migration = netns needs ip(8) from iproute2, not found on PATH"; fi
-	fi
+	[ -n "${PLAN_SKIP[i]+set}" ] || applicable_host "$i" || PLAN_SKIP[i]=$REPLY
 done
 if [ ${#PREP_ERRORS[@]} -gt 0 ]; then
 	printf '%s\n' "${PREP_ERRORS[@]}" >&2
@@ -277,8 +271,10 @@ if [ -n "$OPT_JUNIT" ]; then
 	case $OPT_JUNIT in */*) d=${OPT_JUNIT%/*} d=${d:-/} ;; *) d=. ;; esac
 	{ [ -d "$d" ] && [ -w "$d" ]; } || die_usage "--junit '$OPT_JUNIT': directory '$d' does not exist or is not writable"
 	# The file is replaced by a rename: what is there must be a file
-	# (a device such as /dev/null would be replaced by one).
-	{ ! [ -e "$OPT_JUNIT" ] || [ -L "$OPT_JUNIT" ] || [ -f "$OPT_JUNIT" ]; } ||
+	# (a device such as /dev/null would be replaced by one), also through
+	# a symlink (one to a directory had the file written into it, silently).
+	! [ -d "$OPT_JUNIT" ] || die_usage "--junit '$OPT_JUNIT' is a directory (or a symlink to one), need a file name"
+	{ ! [ -e "$OPT_JUNIT" ] || [ -f "$OPT_JUNIT" ]; } ||
 		die_usage "--junit '$OPT_JUNIT': exists and is not a regular file"
 fi
 [ -x "$RUN" ] || die_harness "per-payload runner '$RUN' not found or not executable${GUESTVIEW_RUN:+ (from GUESTVIEW_RUN)}"
@@ -351,11 +347,17 @@ launch_test() {
 	job_start "$i" "$LOG_DIR/$name.log" "${BACKSTOP[i]}" "$t" "$REPLY" "${args[@]}"
 }
 
-# collect_finished: record the result of every test whose job is done.
+# collect_finished: record the result of every test whose job is done,
+# and of those whose job is gone without a result (killed from outside).
 collect_finished() {
 	local i
 	for i in "${!JOB_PID[@]}"; do
-		job_finished "$i" || continue
+		if ! job_finished "$i"; then
+			# Gone, and no result written before it went (read again: it
+			# may have written it just before the kill -0).
+			! kill -0 "${JOB_PID[$i]}" 2>/dev/null && ! job_finished "$i" && job_lost "$i"
+			continue
+		fi
 		unset 'JOB_PID[$i]'
 		TEST_DONE[i]=1
 		if [ "$JOB_RC" = interrupted ]; then
@@ -369,15 +371,18 @@ collect_finished() {
 	done
 }
 
-# jobs_lost: `wait -n` says no job is left, yet some never wrote a result
-# (killed from outside?).  Report them instead of waiting forever.
+# job_lost I: test I's job ended without a result (killed from outside?).
+job_lost() {
+	unset 'JOB_PID[$1]'
+	TEST_DONE[$1]=1 R_STATUS[$1]=ERROR R_RC[$1]=- R_US[$1]=0 R_VERDICT[$1]=''
+	R_DETAIL[$1]="its job ended without a result; was it killed from outside?"
+}
+# jobs_lost: `wait -n` says no job is left, yet some never wrote a result.
+# Report them instead of waiting forever.
 jobs_lost() {
 	local i
 	for i in "${!JOB_PID[@]}"; do
-		job_finished "$i" && continue
-		unset 'JOB_PID[$i]'
-		TEST_DONE[i]=1 R_STATUS[i]=ERROR R_RC[i]=- R_US[i]=0 R_VERDICT[i]=''
-		R_DETAIL[i]="its job ended without a result; was it killed from outside?"
+		job_finished "$i" || job_lost "$i"
 	done
 }
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define EXIT_INCOMPATIBLE 1
 #define EXIT_USAGE 2
@@ -188,6 +189,45 @@ static int parse_args(const char *cmd, const char *usage, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * not_a_file: what PATH is when it is there and is no regular file (after
+ * symlinks), else NULL.  Checked by stat(), which does not block: opening a
+ * FIFO nobody writes to waits for ever (gvfp show FIFO hung), a device
+ * never ends.  Standard input ("-") may be a pipe: that is what "-" is for.
+ */
+static const char *not_a_file(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) || S_ISREG(st.st_mode))
+		return NULL;
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket";
+	return "a device";
+}
+
+/* Reads FILE whole, a regular file or "-": 0, or prints the error and -1. */
+static int read_input(const char *path, char **buf, size_t *len)
+{
+	struct fp_error err;
+	const char *what = not_a_file(path);
+
+	if (what) {
+		fprintf(stderr, "%s: is %s, not a regular file (give a file, or '-' for standard input)\n",
+			path, what);
+		return -1;
+	}
+	if (fp_read_file(path, buf, len, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads and parses a fingerprint file: 0, or prints the error and -1. */
 static int load(const char *path, struct fingerprint *fp, char **buf)
 {
@@ -197,10 +237,8 @@ static int load(const char *path, struct fingerprint *fp, char **buf)
 
 	*buf = NULL;
 	memset(fp, 0, sizeof(*fp));
-	if (fp_read_file(path, buf, &len, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
+	if (read_input(path, buf, &len))
 		return -1;
-	}
 	if (len == 0) {
 		fprintf(stderr, "%s:1: empty file: expected a first line '%s'\n", name, FP_HEADER);
 		return -1;
@@ -253,10 +291,8 @@ static int cmd_extract(int argc, char **argv)
 	if (a.npos != 1)
 		return usage_error("extract", usage_extract, "%s", "expected one console log");
 	const char *name = strcmp(a.pos[0], "-") ? a.pos[0] : "<stdin>";
-	if (fp_read_file(a.pos[0], &buf, &len, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
+	if (read_input(a.pos[0], &buf, &len))
 		return EXIT_USAGE;
-	}
 	if (fp_find_block(name, buf, len, a.nth, &blk, &err) ||
 	    fp_parse(&fp, name, buf + blk.start, blk.len, blk.first_line, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
@@ -266,6 +302,14 @@ static int cmd_extract(int argc, char **argv)
 	if (!a.output) {
 		write_canonical(stdout, &fp);
 		rc = finish_stdout(0);
+		goto done;
+	}
+	/* A FIFO nobody reads would block the open for ever; a device such as
+	 * /dev/null is a choice, a directory fails the open with its reason. */
+	const char *what = not_a_file(a.output);
+	if (what && !strcmp(what, "a FIFO")) {
+		fprintf(stderr, "gvfp extract: %s: is %s, not a regular file (-o writes a file)\n", a.output, what);
+		rc = EXIT_USAGE;
 		goto done;
 	}
 	FILE *out = fopen(a.output, "w");

@@ -39,8 +39,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);	/* no newline added */
 /*
- * bulk.c: printf for results (the fingerprint): the bulk channel when the
- * VMM gives one (bulk.h), else the console.  Progress and verdicts use printf.
+ * bulk.c: printf for results (the fingerprint, PASS lines): the bulk
+ * channel when the VMM gives one (bulk.h), else the console.  Progress,
+ * failures and the verdict use printf.
  */
 int results_printf(const char *fmt, ...) __printf(1, 2);
 

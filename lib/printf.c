@@ -5,6 +5,7 @@
  */
 #include "libcflat.h"
 #include "console.h"
+#include "bulk.h"
 
 struct outbuf {
 	char *buf;
@@ -208,7 +209,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 
 /*
  * printf formats into a buffer first so that one call reaches the console
- * as one piece: lines of different CPUs never interleave mid-line.
+ * as one piece: lines of different CPUs never interleave mid-line.  Results
+ * pending in the bulk channel are announced first (bulk_before_console), so
+ * the host's spliced log keeps the order the payload printed in.
  */
 int printf(const char *fmt, ...)
 {
@@ -219,12 +222,14 @@ int printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	bulk_before_console();
 	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
 
 int puts(const char *s)
 {
+	bulk_before_console();
 	console_write(s, strlen(s));
 	return 0;
 }

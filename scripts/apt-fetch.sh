@@ -92,7 +92,10 @@ key=$arch
 while read -r s; do [ -n "$s" ] && key+=+$s; done < <(printf '%s\n' "${suites_add[@]}" | sort -u)
 state=$cache/$key
 mkdir -p "$state"/{lists/partial,archives/partial,state,cache,log,keys,empty} || die 2 "cannot create the apt state directory $state"
-state=$(cd "$state" && pwd)
+# The physical path: apt.conf names it, and a checkout that reaches the
+# cache through a symlink (deps -> another checkout's) must not write its
+# own path there for the next user of the cache.
+state=$(cd "$state" && pwd -P)
 : >>"$state/state/status"
 # As root apt downloads as user _apt; let it write the .debs (apt does the
 # same for its own partial/ directories).
@@ -198,9 +201,18 @@ update_lists() {
 	: >"$state/lists.stamp"
 	updated=1
 }
+# lists_whole: every suite of the sources list has its index here (a cache
+# whose update was cut short, by a kill or a full disk, has a stamp but not
+# every index).
+lists_whole() {
+	local suite
+	for suite in $(awk '$1 == "deb" { print $(NF - 1) }' "$state/sources.list"); do
+		compgen -G "$state/lists/*_dists_${suite}_InRelease" >/dev/null || return 1
+	done
+}
 now=$(printf '%(%s)T' -1)
 if [ "$refresh" = 1 ] || [ "$sources_changed" = 1 ] || [ ! -e "$state/lists.stamp" ] ||
-	[ $((now - $(stat -c %Y "$state/lists.stamp"))) -ge "$max_age" ]; then
+	[ $((now - $(stat -c %Y "$state/lists.stamp"))) -ge "$max_age" ] || ! lists_whole; then
 	update_lists
 fi
 

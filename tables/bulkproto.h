@@ -4,9 +4,10 @@
  * bash assignment in tables/bulkproto.bash (sourced by scripts/runner/bulk.bash),
  * so the guest and arm/run cannot spell a word two ways.
  *
- * The guest writes its results (the fingerprint) to a virtio console
- * instead of the PL011, one exit per buffer instead of one per byte.  After
- * each section it prints on the console the line
+ * The guest writes its results (the fingerprint, the PASS lines) to a
+ * virtio console instead of the PL011, one exit per buffer instead of one
+ * per byte.  After a section, and before any console line while results
+ * are pending, it prints on the console the line
  *
  *     BULK: N
  *

@@ -9,7 +9,8 @@ host: junit.xml, suite.tap, logs/; copied from the share, or taken from
 the console's "@@GV file" frames when there was no share) and
 state.stream (the saved migration stream), kvm.json (host/gvkvm info:
 what the kernel's KVM offers userspace) and pairs/kM.try.json (gvkvm try
-of this kernel's values on kernel M).  The tests of a kernel are the
+of this kernel's values on kernel M).  The boot-state pins and their
+classification: pins.py.  The tests of a kernel are the
 runner's JUnit testcases, as the runner named their outcomes; fingerprints
 and register lists are only ever compared by the host tools (hosttools.py).
 """
@@ -19,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import hosttools as ht
+import pins as pincells
 from matrixfile import SCHEMA, result_word, status_of
 
 
@@ -379,6 +381,8 @@ def build(out):
             if fd is not None or rd is not None:
                 diffs.append({"a": a["id"], "b": b["id"], "fingerprint": fd, "registers": rd})
     tries = [kvm_try(out, a, b) for a in kernels for b in kernels if a is not b]
+    read_try = lambda a, b: read_json(os.path.join(out, "kernels", a["id"], "pairs", b["id"] + ".try.json"))[0]
+    pins, pin_summary = pincells.build_pins(out, kernels, stream_diff, read_try)
     for k in kernels:
         k.pop("_runs", None)
     ms = lambda key: int(run_env[key]) if run_env.get(key, "").isdigit() else None
@@ -390,4 +394,5 @@ def build(out):
                       "inner_qemu": run_env.get("inner_qemu"), "suites": run_env.get("suites")},
             "timings": {"kernels_ms": ms("t_kernels_ms"), "prepare_ms": ms("t_prep_ms"),
                         "total_ms": ms("t_hosts_ms")},
-            "kernels": kernels, "cells": cells, "kernel_diffs": diffs, "kvm_tries": tries}
+            "kernels": kernels, "cells": cells, "kernel_diffs": diffs, "kvm_tries": tries,
+            "pins": pins, "pin_summary": pin_summary}

@@ -1,6 +1,8 @@
 """scripts/matrix/render_text.py: a matrix.json for the terminal (matrix.txt)."""
 import re
 
+import render_pins
+
 
 def letter(n):
     return chr(ord("A") + n) if n < 26 else "K%d" % (n + 1)
@@ -88,9 +90,14 @@ def text(m):
         if k["status"] == "ok":
             suite = [t for t in k["tests"] if t["name"] != "qemu-startup"]
             npass = sum(1 for t in suite if t["outcome"] == "PASS")
-            o.append("     release %s: KVM %s, boot %.1f s, %s KVM registers, suite %d/%d PASS" % (
+            # The whole unittests.cfg runs in there: the entries that cannot
+            # apply under KVM are the runner's SKIPs, counted apart so that
+            # "N/M PASS" is about what ran.
+            nskip = sum(1 for t in suite if t["outcome"] == "SKIP")
+            o.append("     release %s: KVM %s, boot %.1f s, %s KVM registers, suite %d/%d PASS%s" % (
                 k["release"] or "?", k["kvm_mode"], k["boot_s"] or 0,
-                k["register_count"] if k["register_count"] is not None else "?", npass, len(suite)))
+                k["register_count"] if k["register_count"] is not None else "?", npass, len(suite) - nskip,
+                ", %d skipped" % nskip if nskip else ""))
             ki = k.get("kvm_info")
             if ki:
                 o.append("     gvkvm: " + ("%s registers, %d ID/firmware values, writable masks %s" % (
@@ -157,6 +164,7 @@ def text(m):
                     regs(rd["missing"]), ids[d["b"]], regs(rd["extra"])))
                 for x in rd["readonly_differ"]:
                     o.append("      read-only %s: %s -> %s" % (x["name"], x["source"], x["destination"]))
+    o.extend(render_pins.text(m, ids))
     o.append("")
     o.append("Where the time went")
     t = m.get("timings", {})
@@ -175,10 +183,11 @@ def text(m):
             agg.setdefault(v, [0, 0])
             agg[v][0] += c["ms"]
             agg[v][1] += 1
-        for v in ("save", "suite", "restore"):
+        for v in ("save", "suite", "restore", "pin-save", "pin", "pin-back"):
             if v in agg:
                 parts.append("%s %s%s" % (v, sec(agg[v][0]), " (%d)" % agg[v][1] if agg[v][1] > 1 else ""))
-        slow = [t2 for t2 in k["tests"] if t2["ms"] is not None and t2["name"] != "qemu-startup"]
+        slow = [t2 for t2 in k["tests"] if t2["ms"] is not None and t2["name"] != "qemu-startup"
+                and t2["outcome"] != "SKIP"]
         if slow:
             parts.append("tests: " + ", ".join("%s %s" % (t2["name"], sec(t2["ms"])) for t2 in slow))
         o.append("  %s %s: %s" % (ids[k["id"]], k["label"], "; ".join(parts)))

@@ -3,9 +3,11 @@
 # host (QEMU TCG with EL2) per kernel, runs the guest suite inside under
 # real KVM, saves the KVM register list each kernel offers userspace, asks
 # each kernel's KVM what userspace can see and pin (host/gvkvm info, and
-# gvkvm try of every other kernel's values), and
+# gvkvm try of every other kernel's values),
 # migrates a running payload (arm/migrate.flat) from every kernel to every
-# kernel through a saved state; then prints the matrix.
+# kernel through a saved state, and loads each kernel's paused boot state
+# on every other (pinning: scripts/matrix/init-pin.bash), rolling back what
+# loaded; then prints the matrix.
 #
 # Usage: run-matrix.sh [options] KERNEL[:CMDLINE]...
 #
@@ -36,7 +38,8 @@
 #   --command-timeout S    bound on each command inside a host (default 600,
 #                          or the bound of each payload run inside -- 45 s
 #                          per host of the run, at least 90 s -- times the
-#                          QEMU runs of the suite: kvm.cfg's tests, plus one)
+#                          arm/runs of the suite: the tests of unittests.cfg
+#                          that apply under KVM, plus one)
 #   --host-cpu CPU[,CPU...]  the emulated host CPUs, QEMU's -cpu syntax
 #                          (a word without '=' starts the next CPU; the
 #                          option may be repeated): each kernel runs on each
@@ -77,7 +80,7 @@ mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
 usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
-for lib in spec kernels initramfs hosts; do
+for lib in spec kernels initramfs hosts pins suite; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
@@ -140,10 +143,14 @@ for s in "${specs[@]}"; do
 done
 MX_N=${#K_LABEL[@]}
 # Inside, each arm/run is bound by 45 s per host sharing the machine's cores
-# (at least 90 s); a command (the suite: a QEMU start-up and kvm.cfg's
-# tests, one QEMU run each) by one of those per QEMU run.
+# (at least 90 s; three times that in the suite, whose migrations start up
+# to 11 QEMUs each: scripts/matrix/init); a command (the suite: a QEMU
+# start-up and the tests of unittests.cfg that apply under KVM, one arm/run
+# each) by one bound per arm/run: a backstop for a host that hangs, not the
+# sum of the tests' own bounds.
 MX_TEST_TIMEOUT=$((MX_N * 45 > 90 ? MX_N * 45 : 90))
-mx_runs=$(($(grep -c '^\[' "$MX_ROOT/scripts/matrix/kvm.cfg") + 1))
+mx_kvm_suite || mx_die 3 "$MX_ERR"
+mx_runs=$(($(wc -l <<<"$REPLY") + 1))
 [ -n "$MX_CMD_TIMEOUT" ] ||
 	MX_CMD_TIMEOUT=$((MX_TEST_TIMEOUT * mx_runs > 600 ? MX_TEST_TIMEOUT * mx_runs : 600))
 
@@ -272,7 +279,9 @@ for i in "${!K_LABEL[@]}"; do
 		mx_host_start "$i"
 		# What its KVM offers first (seconds), then its own state, so the
 		# others can start trying and restoring from them.
-		H_QUEUE[$i]="kvm save suite"
+		H_QUEUE[$i]="kvm pin-save save suite"
+		# Pinning by the boot state: lib/pins.bash.
+		mx_pin_init "$i"
 		# gvkvm try of every other kernel's values here, as they come.
 		H_TRY[$i]=''
 		for j in "${!K_LABEL[@]}"; do
@@ -306,6 +315,7 @@ schedule() {
 		return
 	fi
 	try_next "$i" && return
+	mx_pin_next "$i" && return
 	for j in ${H_TODO[$i]}; do
 		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
 		case ${H_SAVED[$j]} in
@@ -321,7 +331,7 @@ schedule() {
 		esac
 	done
 	H_TODO[$i]=${rest# }
-	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ]; then
+	if [ "$sent" = 0 ] && [ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ] && ! mx_pin_pending "$i"; then
 		mx_host_send "$i" poweroff
 	fi
 }
@@ -351,7 +361,9 @@ try_next() {
 # Three single-CPU hosts on two cores get two thirds of a core each; a
 # slower kernel (or one with more left to do) would then finish alone while
 # a core idles.  The work left is estimated from the commands still to run
-# (weights: suite 4, save 1.2, restore 0.35, from measured runs) times the
+# (weights: suite 9, save 1.2, restore 0.35, from measured runs: the suite
+# is the whole unittests.cfg under KVM, 200-225 s against a save's 17-20 s
+# on two hosts) times the
 # host's speed (its save's duration against the fastest one's, once all
 # saved); nice values (1.25x CPU weight per step) follow the ratios.
 declare -A MX_NICE=()
@@ -363,7 +375,7 @@ rebalance() {
 		case ${H_STATE[$i]} in done|off) continue ;; esac
 		w=0
 		for j in ${H_QUEUE[$i]} ${H_CUR[$i]#* }; do
-			case $j in suite) w=$((w + 400)) ;; save) w=$((w + 120)) ;; esac
+			case $j in suite) w=$((w + 900)) ;; save) w=$((w + 120)) ;; esac
 		done
 		for j in ${H_TODO[$i]}; do w=$((w + 35)); done
 		[[ ${H_CUR[$i]} == *restore* ]] && w=$((w + 35))

@@ -2,9 +2,10 @@
 # after tables/bulkproto.bash (the contract: tables/bulkproto.h).
 #
 # GUESTVIEW_BULK=1 gives the guest a virtio console on virtio-mmio; the
-# payloads then send their fingerprint there, one exit per buffer instead
-# of one per byte of the PL011 (issue 15), and print "BULK: N" on the
-# console after each section.  At each such line arm/run copies the
+# payloads then send their fingerprint and PASS lines there, one exit per
+# buffer instead of one per byte of the PL011 (issue 15), and print
+# "BULK: N" on the console after each section and before any console line
+# while results are pending (so the splice keeps the payload's order).  At each such line arm/run copies the
 # channel's bytes up to N into its output, so the log holds what the
 # console would have carried and the host tools (gvfp, checks.bash, the
 # baseline comparison, the matrix) read it unchanged.  GUESTVIEW_BULK=0

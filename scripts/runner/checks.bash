@@ -30,6 +30,10 @@ CHECK_VERDICTS='PASS|FAIL|XPASS|SKIP|XFAIL|KFAIL|ABORT'
 # Only so many lines of a log are read: a guest printing in a loop until its
 # timeout must not make the report take minutes.
 CHECKS_MAX_LINES=20000
+# A check's text is cut at so many characters before it is split: bash's
+# ${s%%pattern} is quadratic in the string's length (a guest line of 1 MB
+# took minutes), and no name or detail worth showing is that long.
+CHECKS_MAX_CHARS=4096
 
 # checks_read LOG: CHECK_VERDICT, CHECK_NAME and CHECK_DETAIL = the checks of
 # LOG, in order (none when LOG cannot be read).
@@ -41,9 +45,10 @@ checks_read() {
 	[ -r "$1" ] || return 0
 	mapfile -t -n "$CHECKS_MAX_LINES" lines <"$1"
 	for line in "${lines[@]}"; do
-		line=${line%$'\r'}
+		# Not ${line%$'\r'}: quadratic in the line's length.
+		[[ $line != *$'\r' ]] || line=${line:0:-1}
 		[[ $line =~ $re ]] || continue
-		v=${BASH_REMATCH[1]} rest=${BASH_REMATCH[2]}
+		v=${BASH_REMATCH[1]} rest=${BASH_REMATCH[2]:0:CHECKS_MAX_CHARS}
 		name=$rest detail=''
 		# Cut at the earlier of the two separators.
 		k=${rest%%" ("*}

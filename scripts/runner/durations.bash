@@ -14,6 +14,12 @@ duration_valid() {
 
 # duration_seconds STR: REPLY = STR rounded up to whole seconds (STR valid).
 duration_seconds() {
+	duration_us "$1"
+	REPLY=$(((REPLY + 999999) / 1000000))
+}
+
+# duration_us STR: REPLY = STR in microseconds, rounded up (STR valid).
+duration_us() {
 	local s=$1 unit=1 int frac
 	case $s in
 	*s) s=${s%s} ;;
@@ -23,10 +29,9 @@ duration_seconds() {
 	esac
 	int=${s%%.*} frac=''
 	[[ $s == *.* ]] && frac=${s#*.}
-	# Work in microseconds, then round up: a limit must never be shortened.
+	# Microseconds, rounded up: a limit must never be shortened.
 	frac=${frac:0:6}000000
-	int=$(((10#${int:-0} * 1000000 + 10#${frac:0:6}) * unit))
-	REPLY=$(((int + 999999) / 1000000))
+	REPLY=$(((10#${int:-0} * 1000000 + 10#${frac:0:6}) * unit))
 }
 
 # now_us: REPLY = wall-clock time in microseconds.  EPOCHREALTIME (bash 5)

@@ -1,41 +1,55 @@
 # scripts/runner/jobs.bash: start arm/run for one test in the background,
 # learn when it is done, and stop every one of them on Ctrl-C or SIGTERM.
 #
-# Each test runs in a background bash subshell (job_body) that starts
+# Each test runs in a background job, one-test.bash (see its top for why it
+# is a program of its own), that starts
 #   timeout -k KILL_AFTER BACKSTOP arm/run PAYLOAD ARGS...
 # writes the log, and when arm/run has exited writes "$JOB_DIR/<i>.rc".
 # Why each piece:
-# - The subshell measures the test's own wall time and writes its result
-#   file ("exit-status microseconds"), so that the main loop can run N tests
-#   at once with a plain `wait -n` (bash 4.4; `wait -n -p` needs 5.1) and
-#   tell which test ended by the files present.
+# - The job measures the test's own wall time and writes its result file
+#   ("exit-status microseconds"), so that the main loop can run N tests at
+#   once with a plain `wait -n` (bash 4.4; `wait -n -p` needs 5.1) and tell
+#   which test ended by the files present.
 # - timeout(1) is a backstop for an arm/run that does not honour TIMEOUT,
 #   and it puts arm/run (and QEMU, unless arm/run moves it) in a process
 #   group of its own: a SIGTERM sent to timeout is passed on to the whole
 #   group, and -k turns into SIGKILL if they do not go.
-# - Stopping goes through SIGTERM only: jobs_stop_all sends it to each
-#   subshell, whose trap passes it to its timeout and then waits, so that
-#   when the subshell is gone its arm/run and QEMU are gone too.  SIGINT
-#   cannot serve: arm/run, started in the background, inherits it ignored.
+# - Stopping goes through SIGTERM only: jobs_stop_all sends it to each job,
+#   whose trap passes it to its timeout and then waits, so that when the
+#   job is gone its arm/run and QEMU are gone too.  SIGINT cannot serve:
+#   arm/run, started in the background, inherits it ignored.
+# - A run that cannot stop them (SIGKILLed) still takes them down: each
+#   link has the parent-death signal SIGTERM (setpriv), and its temporary
+#   directory, which names its pid, is removed by the next run.
 
 JOB_DIR=''          # private mktemp -d directory; removed by jobs_cleanup
 JOB_LIVE=''         # set: also copy the output to stdout while it runs (-v -j1)
 JOB_ENV=()          # NAME=VALUE words the next job_start exports for its test
 JOB_KILL_AFTER=5  # seconds from SIGTERM to SIGKILL (timeout -k)
-declare -A JOB_PID=()  # running test index -> its subshell's pid
+JOB_PROGRAM=${BASH_SOURCE[0]%/*}/one-test.bash
+declare -A JOB_PID=()  # running test index -> its job's pid
 
-# jobs_init: the private directory every temporary file of the run goes in.
-# timeout(1) runs arm/run under setpriv --pdeathsig TERM, so that arm/run
-# (which stops its QEMU) ends when timeout does: coreutils' timeout dies of a
-# SIGTERM that lands just after it forked, without passing it on, and the
-# test ran on with nobody to stop it.  Empty where setpriv lacks the option.
+# JOB_WRAP: the parent-death guard (see one-test.bash), also between timeout
+# and arm/run: coreutils' timeout dies of a SIGTERM that lands just after it
+# forked, without passing it on, and the test ran on with nobody to stop
+# it.  Empty where setpriv lacks the option.
 JOB_WRAP=()
 
+# jobs_init: the private directory every temporary file of the run goes in,
+# run_tests.PID.XXXXXX; first the ones of runs that are dead (SIGKILLed, so
+# their EXIT trap never ran), if they are this user's.
 jobs_init() {
+	local d pid
 	if command -v setpriv >/dev/null 2>&1 && setpriv --pdeathsig TERM true 2>/dev/null; then
 		JOB_WRAP=(setpriv --pdeathsig TERM)
 	fi
-	JOB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run_tests.XXXXXX") || return 1
+	for d in "${TMPDIR:-/tmp}"/run_tests.*.??????; do
+		pid=${d%.*} pid=${pid##*.}
+		if ! [[ $pid =~ ^[0-9]+$ ]] || ! [ -d "$d" ] || [ -L "$d" ] || ! [ -O "$d" ]; then continue; fi
+		# kill -0 fails with EPERM for somebody else's live process: alive.
+		kill -0 "$pid" 2>/dev/null || [[ $(kill -0 "$pid" 2>&1) == *[Pp]ermitted* ]] || rm -rf -- "$d"
+	done
+	JOB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run_tests.$$.XXXXXX") || return 1
 	if [ -n "$JOB_LIVE" ]; then mkfifo "$JOB_DIR/live" || return 1; fi
 }
 
@@ -48,67 +62,19 @@ jobs_cleanup() {
 
 # job_start I LOG BACKSTOP_SECONDS TIMEOUT HEADER ARGV...: run ARGV for
 # test I with TIMEOUT and JOB_ENV in its environment; HEADER is the log's
-# first line.
+# first line.  The job is one-test.bash, exec'd (one fork: the environment
+# is set in the forked child), under the parent-death signal when setpriv
+# has it, so that it ends with run_tests.sh even when that is SIGKILLed.
 job_start() {
-	job_body "$@" &
-	JOB_PID[$1]=$!
-}
-
-# job_body: the background subshell of one test (see the top of this file).
-job_body() {
-	local i=$1 log=$2 backstop=$3 header=$5 child='' stop='' rc start tee_pid='' n
-	export TIMEOUT=$4
-	# The test's own variables (cfg keys such as qemu, migration), in this
-	# subshell only: no env(1) exec per test.
 	local e
-	# shellcheck disable=SC2163 # e is NAME=VALUE: export that, not "e"
-	for e in "${JOB_ENV[@]}"; do export "$e"; done
-	shift 5
-	trap 'stop=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null' TERM
-	# A terminal's Ctrl-C reaches this subshell too (same process group as
-	# run_tests.sh).  bash undoes the usual SIGINT-ignore of background jobs
-	# here because run_tests.sh traps SIGINT, so ignore it explicitly: the
-	# main loop answers Ctrl-C with the SIGTERM above, which stops arm/run in
-	# order; dying here would orphan it.
-	trap '' INT QUIT
-	printf '%s\n' "$header" >"$log"
-	now_us
-	start=$REPLY
-	if [ -n "$JOB_LIVE" ]; then
-		tee -a -- "$log" <"$JOB_DIR/live" &
-		tee_pid=$!
-		timeout -k "$JOB_KILL_AFTER" "$backstop" "${JOB_WRAP[@]}" "$@" </dev/null >"$JOB_DIR/live" 2>&1 &
-	else
-		timeout -k "$JOB_KILL_AFTER" "$backstop" "${JOB_WRAP[@]}" "$@" </dev/null >>"$log" 2>&1 &
-	fi
-	child=$!
-	printf '%s\n' "$child" >"$JOB_DIR/$i.pid"
-	# A SIGTERM that came before $child was known must still reach it.
-	[ -z "$stop" ] || kill -TERM "$child" 2>/dev/null
-	wait "$child"
-	rc=$?
-	if [ -n "$stop" ]; then
-		# The trap cut `wait` short: wait until timeout (and so arm/run) is
-		# really gone, then its whole process group (a timeout that died
-		# early leaves them to stop by themselves).  The SIGTERM is said
-		# once more half a second on: one sent in the instant between the
-		# fork and the exec of timeout is taken by the forked shell's copy
-		# of the trap and lost in the exec (timeout then ran on to its
-		# deadline: 1 run in about 20 of tests/runner/interrupt.sh under
-		# load).  Bounded: then SIGKILL, as timeout's own -k would.
-		for ((n = 0; n < (JOB_KILL_AFTER + 5) * 20; n++)); do
-			kill -0 "$child" 2>/dev/null || kill -0 -- "-$child" 2>/dev/null || break
-			[ "$n" != 10 ] || kill -TERM "$child" 2>/dev/null
-			sleep 0.05
-		done
-		kill -KILL -- "-$child" 2>/dev/null
-		kill -KILL "$child" 2>/dev/null
-		wait "$child" 2>/dev/null
-		rc=interrupted
-	fi
-	[ -z "$tee_pid" ] || wait "$tee_pid"
-	now_us
-	printf '%s %s\n' "$rc" $((REPLY - start)) >"$JOB_DIR/$i.rc"
+	(
+		export TIMEOUT=$4
+		# shellcheck disable=SC2163 # e is NAME=VALUE: export that, not "e"
+		for e in "${JOB_ENV[@]}"; do export "$e"; done
+		exec "${JOB_WRAP[@]}" "$BASH" "$JOB_PROGRAM" "$JOB_DIR" "$1" "$2" "$3" "$JOB_KILL_AFTER" \
+			"$JOB_LIVE" "$$" "${JOB_WRAP[*]:+1}" "$5" "${@:6}"
+	) &
+	JOB_PID[$1]=$!
 }
 
 # job_finished I: true when test I's subshell has written its whole result;

@@ -145,7 +145,7 @@ junit_write() {
 	case $file in */*) dir=${file%/*} dir=${dir:-/} ;; *) dir=. ;; esac
 	JUNIT_TMP=$(mktemp -d "$dir/.run_tests-junit.XXXXXX") || return 1
 	printf '%s\n' "${out[@]}" >"$JUNIT_TMP/junit.xml" &&
-		mv -f -- "$JUNIT_TMP/junit.xml" "$file"
+		mv -fT -- "$JUNIT_TMP/junit.xml" "$file"
 	rc=$?
 	rm -rf -- "$JUNIT_TMP"
 	JUNIT_TMP=''

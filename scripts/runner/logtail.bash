@@ -7,8 +7,14 @@
 # that whole into bash would take time and memory: past LOGTAIL_MAX lines,
 # tail(1) reads just the end.  (mapfile drops what follows a NUL byte, in
 # that line only.)
+#
+# A line longer than LOGTAIL_MAX_CHARS (a guest printing a megabyte without
+# a newline) is cut there, saying so: what reads the tail (the verdict,
+# JUnit's escaping) does pattern work that bash makes quadratic in a
+# string's length, and such a run took minutes.  The log keeps it whole.
 
 LOGTAIL_MAX=5000
+LOGTAIL_MAX_CHARS=8192
 
 # log_tail LOG N: LOG_TAIL = the last N lines of LOG (none if unreadable).
 log_tail() {
@@ -28,4 +34,9 @@ log_tail() {
 		# shellcheck disable=SC2034 # the result, for the caller
 		LOG_TAIL=("${all[@]:start}")
 	fi
+	local k
+	for k in "${!LOG_TAIL[@]}"; do
+		[ ${#LOG_TAIL[k]} -le "$LOGTAIL_MAX_CHARS" ] ||
+			LOG_TAIL[k]="${LOG_TAIL[k]:0:LOGTAIL_MAX_CHARS}[... cut here: ${#LOG_TAIL[k]} characters in the log]"
+	done
 }

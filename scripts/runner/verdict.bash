@@ -23,7 +23,8 @@ verdict_classify() {
 	# The verdict is arm/run's last line, EXIT: the payload's last console
 	# line and SUMMARY: comes just before it: search backwards.
 	for ((n = ${#tail[@]} - 1; n >= 0; n--)); do
-		line=${tail[n]%$'\r'}
+		line=${tail[n]}
+		[[ $line != *$'\r' ]] || line=${line:0:-1}
 		if [ -z "$verdict" ] && [[ $line == 'arm/run: '* ]]; then verdict=${line#arm/run: }; fi
 		if [ -z "$exitline" ] && [[ $line == 'EXIT: '* ]]; then exitline=${line#EXIT: }; fi
 		if [ -z "$summary" ] && [[ $line == 'SUMMARY: '* ]]; then summary=${line#SUMMARY: }; fi
@@ -115,7 +116,8 @@ verdict_xfail_reason() {
 	re=$REPLY
 	if [ -n "$re" ]; then
 		for ((n = 0; n < ${#LOG_TAIL[@]}; n++)); do
-			line=${LOG_TAIL[n]%$'\r'}
+			line=${LOG_TAIL[n]}
+			[[ $line != *$'\r' ]] || line=${line:0:-1}
 			[[ $line == 'gvmigrate: '* ]] || continue
 			line=${line#gvmigrate: }
 			case $line in 'XFAIL: '* | 'FAIL: '*) continue ;; esac

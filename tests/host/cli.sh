@@ -46,7 +46,15 @@ t_grep "-- ends the options: the file is looked for" "^--json: cannot open: No s
 t_status "a missing file: exit 2" 2 gv show no-such.fp
 out_is "a missing file: message" "no-such.fp: cannot open: No such file or directory"
 t_status "a directory: exit 2" 2 gv diff . "$EX"
-out_is "a directory: message" ".: cannot read: Is a directory"
+out_is "a directory: message" ".: is a directory, not a regular file (give a file, or '-' for standard input)"
+# A FIFO nobody writes to: opening it waited for ever.  Bounded here.
+mkfifo in.fifo out.fifo
+for sub in show keys "diff $EX" extract; do
+	t_status "gvfp $sub FIFO: exit 2, at once" 2 timeout 10 "$GVFP" $sub in.fifo
+	out_is "gvfp $sub FIFO: names the file" "in.fifo: is a FIFO, not a regular file (give a file, or '-' for standard input)"
+done
+t_status "extract -o FIFO: exit 2, at once" 2 timeout 10 "$GVFP" extract "$CORPUS/console.log" -o out.fifo
+out_is "extract -o FIFO: names the file" "gvfp extract: out.fifo: is a FIFO, not a regular file (-o writes a file)"
 cp "$EX" locked.fp && chmod 000 locked.fp
 if [ "$(id -u)" != 0 ]; then
 	t_status "an unreadable file: exit 2" 2 gv show locked.fp

@@ -86,7 +86,7 @@ t_check "an error writes no -o file: none there" test ! -e never.fp
 t_status "missing log" 2 gv extract no-such.log
 out_is "missing log: message" "no-such.log: cannot open: No such file or directory"
 t_status "a directory as the log" 2 gv extract .
-out_is "a directory: message" ".: cannot read: Is a directory"
+out_is "a directory: message" ".: is a directory, not a regular file (give a file, or '-' for standard input)"
 t_status "--nth 0" 2 gv extract --nth 0 two.log
 t_grep "--nth 0: message" "^gvfp extract: --nth: expected a number from 1, got '0'$" "$T_OUT"
 t_status "--nth without a number" 2 gv extract two.log --nth

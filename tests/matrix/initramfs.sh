@@ -19,18 +19,33 @@ mx_die() { echo "mx_die: $*"; exit 1; }
 t_check "init: bash syntax" bash -n scripts/matrix/init
 t_check "init: every framing line it prints starts with @@GV" \
 	bash -c "! grep -n 'say \"' scripts/matrix/init | grep -v 'say \"\(ready\|info\|begin\|end\|measure\|test-begin\|test-end\|file\|file-end\|eof\)[ \"]'"
-# The suite is run_tests.sh's, on kvm.cfg: init holds no list of payloads
-# (migrate.flat, for save/restore, is the matrix's own step).
+# The suite is run_tests.sh's, on the default unittests.cfg: init holds no
+# list of payloads (migrate.flat, for save/restore, is the matrix's own step)
+# and no cfg or group of its own.
 t_nogrep "init: names no payload but the migration's" '[a-z]+\.flat' <(grep -o '[a-z]*\.flat' scripts/matrix/init | grep -vx migrate.flat)
-t_grep "init: runs run_tests.sh with the matrix's cfg and group" 'run_tests\.sh" --config "\$GV/scripts/matrix/kvm\.cfg" -g matrix -t --junit' scripts/matrix/init
-t_status "kvm.cfg: run_tests.sh reads it" 0 ./run_tests.sh --config scripts/matrix/kvm.cfg -g matrix -l
-suite="selftest idregs probes idregs-sve-off idregs-pmu-off idregs-steal-time-off idregs-no-adjvtime"
-t_eq "kvm.cfg: group matrix is the matrix's suite (the three, and idregs with a -cpu host property changed)" "$suite" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
-t_eq "kvm.cfg: every entry of group matrix is accel = kvm" "7 7" \
-	"$(grep -c '^groups = matrix$' scripts/matrix/kvm.cfg) $(grep -c '^accel = kvm$' scripts/matrix/kvm.cfg)"
-t_status "kvm.cfg: under TCG every entry skips, nothing runs" 0 env ACCEL=tcg GUESTVIEW_LOG_DIR="$tmp/logs" \
-	./run_tests.sh --config scripts/matrix/kvm.cfg -g matrix -t
-t_eq "kvm.cfg: a SKIP for accel each" 7 "$(grep -c '^ok [0-9] - .* # SKIP needs accel kvm' "$T_OUT")"
+t_grep "init: runs run_tests.sh on the default cfg, all of it" 'run_tests\.sh" -t --junit ' scripts/matrix/init
+t_nogrep "init: no --config, no -g" 'run_tests\.sh".*(--config|-g )' scripts/matrix/init
+t_check "one list: no scripts/matrix/kvm.cfg" test ! -e scripts/matrix/kvm.cfg
+# The KVM group keeps the matrix's names (matrix.json compares by name).
+t_status "unittests.cfg: the KVM group" 0 ./run_tests.sh -g kvm -l
+kvm_group="idregs probes idregs-sve-off idregs-pmu-off idregs-steal-time-off idregs-no-adjvtime"
+t_eq "unittests.cfg: group kvm is the matrix's names (idregs, probes, idregs with a -cpu host property changed)" \
+	"$kvm_group" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
+t_status "group kvm: under TCG every entry skips, nothing runs" 0 env ACCEL=tcg GUESTVIEW_LOG_DIR="$tmp/logs" \
+	./run_tests.sh -g kvm -t
+t_eq "group kvm: a SKIP for accel each" 6 "$(grep -c '^ok [0-9] - .* # SKIP needs accel kvm' "$T_OUT")"
+# Every payload the cfg names goes into the hosts (else run_tests.sh stops there).
+payloads=$(sed -n 's/^file *= *//p' unittests.cfg | sort -u)
+for p in $payloads; do
+	t_check "mx_gv_files: $p, named by unittests.cfg" grep -qx "arm/$p" <(mx_gv_files)
+done
+# What the hosts run is the runner's decision (the driver's bound counts it).
+. scripts/matrix/lib/suite.bash
+mx_kvm_suite
+t_eq "mx_kvm_suite: the entries of unittests.cfg that apply under KVM" \
+	"selftest-setup selftest-smp selftest-vectors selftest-insn $kvm_group migrate-unix migrate-tcp migrate-netns migrate-pingpong" \
+	"$(paste -sd' ' <<<"$REPLY")"
+suite=$(./run_tests.sh -l | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')
 
 # A stand-in for the fetched user space: aarch64 programs that need libc
 # (and one that needs libextra), with the cross toolchain's libc.
@@ -60,17 +75,19 @@ has() { grep -qx -- "$1" <<<"$list"; }
 for f in init bin/bash bin/busybox bin/timeout bin/sh usr/bin/qemu-system-aarch64 lib/ld-linux-aarch64.so.1 \
 	lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1 gv/arm/run gv/arm/selftest.flat \
 	gv/arm/idregs.flat gv/arm/probes.flat gv/arm/migrate.flat gv/host/gvmigrate gv/host/gvstream gv/host/gvfp \
-	gv/run_tests.sh gv/scripts/matrix/kvm.cfg $(cd "$T_ROOT" && printf 'gv/%s ' scripts/runner/*.bash) \
-	gv/tables/outcomes.bash gv/tables/bulkproto.bash dev proc sys tmp shared; do
+	gv/run_tests.sh gv/unittests.cfg $(cd "$T_ROOT" && printf 'gv/%s ' scripts/runner/*.bash) \
+	gv/tables/outcomes.bash gv/tables/migproto.bash gv/tables/bulkproto.bash dev proc sys tmp shared; do
 	t_check "in the archive: $f" has "$f"
 done
 # The runner in the archive is whole: run_tests.sh, from where /init
-# runs it, reads the matrix's cfg (every library and table it sources).
+# runs it, reads the default cfg (every library and table it sources).
 mkdir "$tmp/x" && (cd "$tmp/x" && cpio -id --quiet <"$MX_COMMON")
 t_check "in the archive: run_tests.sh is an executable file" test -f "$tmp/x/gv/run_tests.sh" -a -x "$tmp/x/gv/run_tests.sh"
-t_status "the archive's run_tests.sh lists kvm.cfg's group matrix" 0 \
-	"$tmp/x/gv/run_tests.sh" --config "$tmp/x/gv/scripts/matrix/kvm.cfg" -g matrix -l
-t_eq "... the same tests" "$suite" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
+# Its gvmigrate (which names the migration modes the cfg may use) is the
+# aarch64 one: this machine's stands in for it here.
+[ ! -x host/gvmigrate ] || cp host/gvmigrate "$tmp/x/gv/host/gvmigrate"
+t_status "the archive's run_tests.sh lists its unittests.cfg" 0 "$tmp/x/gv/run_tests.sh" -l
+t_eq "... the same tests as here" "$suite" "$(awk '{ print $1 }' "$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
 t_eq "exactly the libraries needed" "lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libc.so.6 lib/aarch64-linux-gnu/libextra.so.1" \
 	"$(grep '^lib/aarch64-linux-gnu/' <<<"$list" | tr '\n' ' ' | sed 's/ $//')"
 t_eq "files owned by root (cpio -R 0:0)" "root" "$(cpio -itv --quiet <"$MX_COMMON" 2>/dev/null | awk '$9 == "init" { print $3 }')"

@@ -3,7 +3,8 @@
 # after the first round of fixes, each a check that fails on the code before:
 # - a runner that exits 0 without its verdict line is no PASS;
 # - --junit naming something that is not a file (a FIFO here: /dev/null was
-#   replaced by a regular file) is refused before anything runs;
+#   replaced by a regular file) is refused before anything runs, and so is
+#   a directory or a symlink to one (the file went into it as junit.xml);
 # - log directories that another user owns or can write (they could plant
 #   a symlink where root writes a log, or swap the run's directory) are
 #   refused, for GUESTVIEW_LOG_DIR and GUESTVIEW_RUN_LOG_DIR alike.
@@ -28,6 +29,21 @@ rt_run --junit j.fifo
 t_eq "--junit on a FIFO: a usage error" 2 "$RT_RC"
 t_grep "... saying why" "--junit 'j.fifo': exists and is not a regular file" "$RT/err"
 t_check "... and the FIFO is still one" test -p "$RT/j.fifo"
+t_eq "... nothing ran" 0 "$(rt_calls)"
+# A directory, or a symlink to one (that had the file written into it,
+# DIR/junit.xml, silently); a symlink to a FIFO.
+mkdir "$RT/jd"
+ln -s jd "$RT/jd.link"
+ln -s j.fifo "$RT/fifo.link"
+for j in jd jd.link; do
+	rt_run --junit "$j"
+	t_eq "--junit $j (a directory): a usage error" 2 "$RT_RC"
+	t_grep "... naming the option" "--junit '$j' is a directory \(or a symlink to one\), need a file name" "$RT/err"
+	t_eq "... nothing written in it" "" "$(ls -A "$RT/jd")"
+done
+rt_run --junit fifo.link
+t_eq "--junit on a symlink to a FIFO: a usage error" 2 "$RT_RC"
+t_grep "... saying why" "--junit 'fifo.link': exists and is not a regular file" "$RT/err"
 t_eq "... nothing ran" 0 "$(rt_calls)"
 
 if [ "$EUID" = 0 ] && id nobody >/dev/null 2>&1; then

@@ -115,6 +115,22 @@ t_check "and re-made the destination without the old version's files" test ! -e 
 t_status "--target-release bookworm-backports" 0 \
 	"$fetch" --arch arm64 --suite-add bookworm-backports --target-release bookworm-backports --dest "$T/out/bpo2" libfdt-dev
 t_eq "takes the backports version too" "libfdt-dev_2.0-1~bpo12+1_arm64.deb" "$(manifest "$T/out/bpo2")"
+# A cache whose update was cut short: a fresh stamp, one suite's index
+# missing.  The indexes are read again, not trusted for a day.
+# (What is fetched comes from the main suite: nothing else would notice.)
+rm -f "$T/deps/cache/arm64+bookworm-backports/lists/"*_dists_bookworm-backports_InRelease
+t_status "a cache missing a suite's index" 0 \
+	"$fetch" --arch arm64 --suite-add bookworm-backports --dest "$T/out/bpo3" libfdt-dev
+t_grep "... reads the indexes again" 'reading the archive indexes' "$T_OUT"
+t_check "... and has that suite's index again" \
+	test -n "$(compgen -G "$T/deps/cache/arm64+bookworm-backports/lists/*_dists_bookworm-backports_InRelease")"
+# Reached through a symlink (a checkout whose deps is another's): apt.conf
+# names the real directory, not the path of the checkout that wrote it.
+ln -s "$T/deps" "$T/deps-link"
+t_status "a cache reached through a symlink" 0 \
+	env GUESTVIEW_DEPS="$T/deps-link" "$fetch" --arch arm64 --dest "$T/out/a" libfdt-dev
+t_grep "... apt.conf names the real directory" "^Dir::State::lists \"$(cd "$T/deps" && pwd -P)/cache/arm64/lists\";" \
+	"$T/deps/cache/arm64/apt.conf"
 
 # --- errors ------------------------------------------------------------------
 t_status "an archive signed by another key is refused" 1 \

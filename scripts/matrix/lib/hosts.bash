@@ -62,7 +62,7 @@ mx_host_start() {
 	append="console=ttyAMA0 quiet rdinit=/init cryptomgr.notests=1 panic=-1 gv.timeout=$MX_TEST_TIMEOUT${MX_TESTBED_QEMU:+ gv.testbed_qemu=$MX_TESTBED_QEMU}${K_CMDLINE[$i]:+ ${K_CMDLINE[$i]}}"
 	# A backstop that outlives the driver (kill -9 of the driver leaves
 	# timeout(1) to end QEMU): every step's bound, summed.
-	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (3 + MX_N) + 30))
+	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (4 + 3 * MX_N) + 30))
 	# One argument list for the record (qemu.cmdline) and the run.
 	# shellcheck disable=SC2054 # the commas are in -M and -cpu values
 	qemu=("$MX_QEMU" -nodefaults -no-user-config -display none -name "gv-matrix-$$-k$((i + 1))"
@@ -151,6 +151,7 @@ mx_host_line() {
 			if [ "$rc" = 0 ]; then H_SAVED[$i]=ok; else H_SAVED[$i]="failed:the state could not be saved on ${K_LABEL[$i]} (arm/run status $rc)"; fi ;;
 		kvm\ *)
 			if [ "$rc" = 0 ]; then H_KVM[$i]=ok; else H_KVM[$i]="failed:gvkvm info on ${K_LABEL[$i]} exited $rc"; fi ;;
+		pin-save\ *|pin\ *) mx_pin_end "$i" "$verb" "$rc" ;;
 		esac
 		H_CUR[$i]=''
 		[ "${H_STATE[$i]}" = off ] || H_STATE[$i]=idle

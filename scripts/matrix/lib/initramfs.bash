@@ -7,8 +7,9 @@
 #            suite of --inner-qemu) and the shared libraries these need, found
 #            by following DT_NEEDED (aarch64-linux-gnu-readelf); the
 #            payloads (arm/*.flat), run_tests.sh, arm/run and what they
-#            source (tables/outcomes.bash, scripts/runner/*.bash), the
-#            matrix's suite (scripts/matrix/kvm.cfg), the
+#            source (tables/outcomes.bash, tables/migproto.bash,
+#            tables/bulkproto.bash, scripts/runner/*.bash), the
+#            suite (unittests.cfg, the default one), the
 #            host tools built for aarch64 (host/cross.mk: gvmigrate, gvstream,
 #            gvfp, gvkvm) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
@@ -129,9 +130,12 @@ mx_lib_closure() {
 
 # The files of the guest suite that go into /gv: what run_tests.sh and
 # arm/run source and run (the runner's whole library, the generated outcome
-# and bulk channel tables, the matrix's own cfg), the payloads, the host tools for aarch64.
+# and bulk channel tables, the default unittests.cfg), the payloads, the
+# host tools for aarch64.  Every payload unittests.cfg names must be here:
+# run_tests.sh stops before running anything when one is missing.
 mx_gv_files() {
-	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/bulkproto.bash scripts/matrix/kvm.cfg \
+	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/migproto.bash tables/bulkproto.bash \
+		unittests.cfg scripts/matrix/init-pin.bash \
 		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
 		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm
 	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)

@@ -44,32 +44,40 @@ mx_apt_error() {
 # (linux-base) through apt-fetch.sh, then lists the kernel packages into
 # $MX_TMP/kernels.avail: NAME VERSION DEPENDS(comma-joined, no spaces).
 mx_kernel_index() {
-	local st
+	local st fresh=0
 	[ -s "$MX_TMP/kernels.avail" ] && return 0
 	mx_kernel_apt_opts
 	mx_kernel_apt_state; st=$REPLY
-	if [ "${MX_REFRESH:-0}" != 1 ] && [ -f "$st/apt.conf" ] &&
-		mx_younger "$MX_CACHE/kernels/.index-${st##*/}.checked" "${GUESTVIEW_APT_LISTS_MAX_AGE:-86400}"; then
-		:   # read less than a day ago (apt-fetch.sh's own rule for its indexes)
-	elif mx_say "reading the arm64 kernel indexes (machine's suites + ${MX_KERNEL_SUITES:-nothing})"
-		! "$MX_ROOT/scripts/apt-fetch.sh" "${MX_KAPT[@]}" --dest "$MX_CACHE/kernels/.index" linux-base \
-		>/dev/null 2>"$MX_TMP/index.err"; then
-		mx_apt_error "$MX_TMP/index.err"
-		if [ -f "$st/apt.conf" ] && compgen -G "$st/lists/*Packages*" >/dev/null; then
-			mx_say "warning: could not refresh the kernel indexes ($REPLY); using the cached ones"
+	while :; do
+		if [ "$fresh" = 0 ] && [ "${MX_REFRESH:-0}" != 1 ] && [ -f "$st/apt.conf" ] &&
+			mx_younger "$MX_CACHE/kernels/.index-${st##*/}.checked" "${GUESTVIEW_APT_LISTS_MAX_AGE:-86400}"; then
+			:   # read less than a day ago (apt-fetch.sh's own rule for its indexes)
+		elif fresh=1; mx_say "reading the arm64 kernel indexes (machine's suites + ${MX_KERNEL_SUITES:-nothing})"
+			! "$MX_ROOT/scripts/apt-fetch.sh" "${MX_KAPT[@]}" --dest "$MX_CACHE/kernels/.index" linux-base \
+			>/dev/null 2>"$MX_TMP/index.err"; then
+			mx_apt_error "$MX_TMP/index.err"
+			if [ -f "$st/apt.conf" ] && compgen -G "$st/lists/*Packages*" >/dev/null; then
+				mx_say "warning: could not refresh the kernel indexes ($REPLY); using the cached ones"
+			else
+				MX_ERR="cannot read the arm64 kernel indexes for ${MX_KERNEL_SUITES:-the machine suites only}: $REPLY"
+				return 1
+			fi
 		else
-			MX_ERR="cannot read the arm64 kernel indexes for ${MX_KERNEL_SUITES:-the machine suites only}: $REPLY"
-			return 1
+			: >"$MX_CACHE/kernels/.index-${st##*/}.checked"
 		fi
-	else
-		: >"$MX_CACHE/kernels/.index-${st##*/}.checked"
-	fi
-	apt-cache -c "$st/apt.conf" dumpavail 2>/dev/null | awk '
-		/^Package: / { p = $2 } /^Version: / { v = $2 }
-		/^Depends: / { d = substr($0, 10); gsub(/ /, "", d) }
-		/^$/ { if (p ~ /^linux-(image|binary|modules)-/) print p, v, (d == "" ? "-" : d); p = v = d = "" }
-	' >"$MX_TMP/kernels.avail"
-	[ -s "$MX_TMP/kernels.avail" ] || { MX_ERR="the arm64 indexes list no linux-image package ($st/apt.conf)"; return 1; }
+		apt-cache -c "$st/apt.conf" dumpavail 2>/dev/null | awk '
+			/^Package: / { p = $2 } /^Version: / { v = $2 }
+			/^Depends: / { d = substr($0, 10); gsub(/ /, "", d) }
+			/^$/ { if (p ~ /^linux-(image|binary|modules)-/) print p, v, (d == "" ? "-" : d); p = v = d = "" }
+		' >"$MX_TMP/kernels.avail"
+		[ -s "$MX_TMP/kernels.avail" ] && return 0
+		# Cached indexes that list no kernel (a cache left half-made, or
+		# an apt.conf naming a checkout that is gone): read them again, once.
+		[ "$fresh" = 1 ] && break
+		fresh=1
+	done
+	MX_ERR="the arm64 indexes list no linux-image package ($st/apt.conf)"
+	return 1
 }
 
 # mx_newest VERSION...: the highest Debian version of the arguments.

@@ -1,0 +1,85 @@
+#!/bin/bash
+# tests/runner/killed.sh: a run_tests.sh that is SIGKILLed (the OOM killer, a
+# CI job cancelled hard), or one of its per-test jobs, cannot stop its tests
+# itself: each link has a parent-death signal, so timeout(1), arm/run and
+# "QEMU" are gone within seconds, not at their deadline.  The temporary
+# directory the killed run could not remove is removed by the next run.
+# shellcheck source=tests/runner/helpers.bash
+. "$(dirname "$0")/helpers.bash"
+rt_setup
+rt_cfg k.cfg <<'EOF2'
+[h1]
+file = hang1.flat
+[h2]
+file = hang2.flat
+EOF2
+cp "$RT/arm/hang.flat" "$RT/arm/hang1.flat"
+cp "$RT/arm/hang.flat" "$RT/arm/hang2.flat"
+rt_cfg p.cfg <<<$'[p]\nfile = pass.flat'
+
+# hangs: pids of the stub "QEMU"s running.
+hangs() { pgrep -f "fake-qemu $RT/arm/hang"; }
+# left: every process of the killed tests still there (the stubs, timeout(1)
+# and the jobs name the payload's path), one line each: all of them when the
+# runner was killed, the first test's when its job was.
+left() { pgrep -fa "$RT/arm/hang${1:-}"; }
+
+# killed WHAT: start a run of two hanging tests, SIGKILL WHAT once both
+# hang (runner: run_tests.sh; job: the parent of the first test's timeout),
+# then wait up to 15 s for nothing of the run to remain.
+killed() {
+	local what=$1 pid n victim which=''
+	[ "$what" = runner ] || which=1
+	(cd "$RT" && exec "$RUNNER" --config k.cfg -j 2 >"$RT/out" 2>"$RT/err") &
+	pid=$!
+	for ((n = 0; n < 600; n++)); do
+		[ "$(hangs | wc -l)" -ge 2 ] && break
+		sleep 0.05
+	done
+	t_eq "$what: both tests hang" 2 "$(hangs | wc -l)"
+	if [ "$what" = runner ]; then
+		victim=$pid
+	else
+		# The job is timeout's parent, whatever the runner's code.
+		for ((n = 0; n < 100; n++)); do
+			victim=$(pgrep -f "^timeout .*$RT/arm/hang1") && victim=$(ps -o ppid= -p "$victim" | tr -d ' ')
+			[ -z "$victim" ] || break
+			sleep 0.1
+		done
+	fi
+	t_check "$what: found its pid" [ -n "$victim" ]
+	kill -KILL "$victim"
+	for ((n = 0; n < 150; n++)); do
+		[ -n "$(left $which)" ] || break
+		sleep 0.1
+	done
+	t_eq "$what SIGKILLed: nothing of its tests left after $((n * 100)) ms (bound 15 s)" "" "$(left $which)"
+	# The runner reports that test and goes on with the other; then stop it.
+	if [ "$what" != runner ]; then
+		for ((n = 0; n < 100; n++)); do
+			grep -q '^ERROR h1 ' "$RT/out" && break
+			sleep 0.1
+		done
+		kill -TERM "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	# Whatever a failure left, by pid: the next checks start clean.
+	for n in $(pgrep -f "$RT/arm/hang"); do kill -KILL "$n" 2>/dev/null; done
+}
+
+killed runner
+t_check "the killed run left its temporary directory" test -n "$(compgen -G "$RT/tmp/run_tests.*")"
+rt_run
+t_eq "the next run passes" 0 "$RT_RC"
+rt_no_tmp "the next run removed the dead run's temporary directory"
+# One of a live run (a pid that exists: this shell's) stays.
+mkdir "$RT/tmp/run_tests.$$.abcdef"
+rt_run
+t_check "a live run's temporary directory is kept" test -d "$RT/tmp/run_tests.$$.abcdef"
+rmdir "$RT/tmp/run_tests.$$.abcdef"
+
+killed job
+t_grep "the killed job's test is an ERROR" "^ERROR h1 \\(its job ended without a result" "$RT/out"
+t_eq "the runner, stopped then, left nothing" "" "$(left)"
+rt_no_tmp "the run whose job was killed left no temporary file"
+t_done
