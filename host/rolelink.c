@@ -266,6 +266,10 @@ static const char *link_error(long timeout_ms)
 		snprintf(buf, sizeof(buf), "no answer within %ld ms", timeout_ms);
 		return buf;
 	}
+	if (errno == EMSGSIZE) {
+		snprintf(buf, sizeof(buf), "a line longer than %d bytes", LINK_LINE_MAX);
+		return buf;
+	}
 	return errno == ECONNRESET ? "the connection was closed" : strerror(errno);
 }
 

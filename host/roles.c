@@ -66,6 +66,22 @@ static const char *verdict_done(int rc)
 	return rc == EXIT_PASS ? "PASSED" : rc == EXIT_FAIL ? "FAILED" : "SKIPPED";
 }
 
+/*
+ * run_prepare for a role: QMP steps that ran out of the run's time are the
+ * run's TIMEOUT, not QEMU's error (a slow start under load); either, and a
+ * signal, say the phase on the RESULT line.
+ */
+static int prepare(struct run *r, struct vm *vm, const char *phase)
+{
+	int rc = run_prepare(r, vm);
+
+	if (rc == EXIT_QEMU && now_ms() >= r->deadline)
+		return wait_end(r, WAIT_TIMEOUT, phase);
+	if (rc == EXIT_INTERRUPTED)
+		return wait_end(r, WAIT_SIGNAL, phase);
+	return rc;
+}
+
 /* ---- source ---- */
 
 enum { MIGRATED = 1000, STAYED };	/* source_migrate's outcomes besides an exit status */
@@ -135,7 +151,7 @@ static int source_migrate(struct run *r, struct vm *vm, unsigned int seq, char *
 	struct mig_stats st;
 	int fd, rc;
 
-	if ((rc = run_prepare(r, vm)))
+	if ((rc = prepare(r, vm, "while the source's QEMU got ready to migrate")))
 		return rc;
 	printf("gvmigrate: migration %u (request %u): connecting to %s\n", r->migrations, seq, r->role_uri);
 	fd = rolelink_connect(r->role_uri, &r->key, seq, r->ev.sigfd, bound, err, sizeof(err));
@@ -368,7 +384,7 @@ int role_destination(struct run *r)
 	r->ev.watch_fd = r->listen_fd;
 	if (run_start_vm(r, vm, "destination", 0, true))
 		return EXIT_HARNESS;
-	if ((rc = run_prepare(r, vm)))
+	if ((rc = prepare(r, vm, "while the destination's QEMU got ready to receive")))
 		return rc;
 	fd = accept_source(r, &p, peer, sizeof(peer), &rc);
 	if (fd < 0)
