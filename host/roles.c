@@ -101,17 +101,36 @@ static bool mig_final(void *arg)
 	       !strcmp(vm->mig_status, "completed");
 }
 
+/* QEMU's run state ("running", "postmigrate", ...) into status, or -1. */
+static int run_state(struct run *r, struct vm *vm, char *status, size_t size)
+{
+	json_object *ret = NULL, *st;
+
+	if (qmp_exec(&r->ev, vm, "query-status", NULL, &ret, r->deadline))
+		return -1;
+	snprintf(status, size, "%s", json_object_object_get_ex(ret, "status", &st) ?
+		 json_object_get_string(st) : "unknown");
+	json_object_put(ret);
+	return 0;
+}
+
 /*
- * The migration failed: the guest must run on the source again.  QEMU
- * resumes a guest whose migration failed by itself (a RESUME event); if it
- * does not within RESUME_MS, the harness asks it to (cont).  0, or an
- * exit status.
+ * The migration failed: the guest must run on the source again.  A guest
+ * that was stopped for the last round is resumed by QEMU itself (a RESUME
+ * event); if that does not come within RESUME_MS, the harness asks for it
+ * (cont).  0, or an exit status.
  */
 static int resume_source(struct run *r, struct vm *vm)
 {
-	json_object *ret = NULL, *st;
-	char status[32] = "";
+	char status[32];
 
+	if (run_state(r, vm, status, sizeof(status)))
+		return r->ev.signal ? wait_end(r, WAIT_SIGNAL, "while the guest resumed on the source") : EXIT_QEMU;
+	if (!strcmp(status, "running")) {
+		printf("gvmigrate: the guest runs on the source again (QEMU status running%s)\n",
+		       vm->resumed ? ", resumed by QEMU" : "");
+		return 0;
+	}
 	evloop_wait(&r->ev, resumed, vm, bound_ms(r, RESUME_MS));
 	if (r->ev.signal)
 		return wait_end(r, WAIT_SIGNAL, "while the guest resumed on the source");
@@ -121,16 +140,7 @@ static int resume_source(struct run *r, struct vm *vm)
 		return EXIT_QEMU;
 	}
 	if (vm->resumed) {
-		printf("gvmigrate: the guest runs on the source again (QEMU resumed it)\n");
-		return 0;
-	}
-	if (qmp_exec(&r->ev, vm, "query-status", NULL, &ret, r->deadline))
-		return EXIT_QEMU;
-	if (json_object_object_get_ex(ret, "status", &st))
-		snprintf(status, sizeof(status), "%s", json_object_get_string(st));
-	json_object_put(ret);
-	if (!strcmp(status, "running")) {
-		printf("gvmigrate: the guest runs on the source again (QEMU status running)\n");
+		printf("gvmigrate: the guest runs on the source again (QEMU resumed it from '%s')\n", status);
 		return 0;
 	}
 	if (qmp_exec(&r->ev, vm, "cont", NULL, NULL, r->deadline))
@@ -172,9 +182,11 @@ static int source_migrate(struct run *r, struct vm *vm, unsigned int seq, char *
 	vm->resumed = false;
 	rc = migrate_run(&r->ev, vm, NULL, "fd:" ROLEFD_SOURCE, err, sizeof(err), bound);
 	if (rc == 0) {
+		uint64_t t1 = now_ns();
+
 		migrate_stats(&r->ev, vm, &st, bound_ms(r, 5000));
 		printf("gvmigrate: migration %u (tcp, to another machine): source -> %s, %.1f ms from request "
-		       "to completion; ", r->migrations, r->role_uri, (now_ns() - t0) / 1e6);
+		       "to completion; ", r->migrations, r->role_uri, (t1 - t0) / 1e6);
 		if (st.total_ms > 0)
 			printf("QEMU: total %ld ms, downtime %ld ms, setup %ld ms\n", st.total_ms,
 			       st.downtime_ms, st.setup_ms);
@@ -343,8 +355,9 @@ static int accept_source(struct run *r, struct role_peer *p, char *peer, size_t 
 }
 
 /*
- * GVMIGRATE_FAULT=kill-destination (the project's own tests): the
- * destination's QEMU is killed once the stream is coming in.
+ * GVMIGRATE_FAULT=kill-destination or stop-destination (the project's own
+ * tests): the destination's QEMU is killed (SIGKILL) or made to hang
+ * (SIGSTOP) once the stream is coming in.
  */
 static bool incoming_or_gone(void *arg)
 {
@@ -357,13 +370,13 @@ static void inject_fault(struct run *r, struct vm *vm)
 {
 	const char *fault = getenv("GVMIGRATE_FAULT");
 
-	if (!fault || strcmp(fault, "kill-destination"))
+	if (!fault || (strcmp(fault, "kill-destination") && strcmp(fault, "stop-destination")))
 		return;
 	evloop_wait(&r->ev, incoming_or_gone, vm, r->deadline);
 	if (strcmp(vm->mig_status, "active"))
 		return;
 	printf("gvmigrate: injecting fault '%s' (GVMIGRATE_FAULT)\n", fault);
-	kill(vm->proc.pid, SIGKILL);
+	kill(vm->proc.pid, strcmp(fault, "kill-destination") ? SIGSTOP : SIGKILL);
 }
 
 int role_destination(struct run *r)
