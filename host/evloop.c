@@ -26,6 +26,7 @@ int evloop_init(struct evloop *ev)
 	sigset_t set;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->watch_fd = -1;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -54,7 +55,7 @@ void evloop_del(struct evloop *ev, struct vm *vm)
 }
 
 /* What each pollfd slot stands for. */
-enum slot_kind { S_SIGNAL, S_CONSOLE, S_STDERR, S_QMP_LISTEN, S_QMP, S_EXIT };
+enum slot_kind { S_SIGNAL, S_WATCH, S_CONSOLE, S_STDERR, S_QMP_LISTEN, S_QMP, S_EXIT };
 
 static void dispatch(struct evloop *ev, enum slot_kind kind, struct vm *vm)
 {
@@ -64,6 +65,9 @@ static void dispatch(struct evloop *ev, enum slot_kind kind, struct vm *vm)
 	case S_SIGNAL:
 		if (read(ev->sigfd, &si, sizeof(si)) == sizeof(si))
 			ev->signal = (int)si.ssi_signo;
+		break;
+	case S_WATCH:
+		ev->watch_ready = true;
 		break;
 	case S_CONSOLE:
 		if (vm_on_console(vm) < 0) {
@@ -92,9 +96,9 @@ static void dispatch(struct evloop *ev, enum slot_kind kind, struct vm *vm)
 
 static int poll_once(struct evloop *ev, int timeout_ms)
 {
-	struct pollfd fds[1 + EV_MAX_VMS * 5];
-	enum slot_kind kinds[1 + EV_MAX_VMS * 5];
-	struct vm *owners[1 + EV_MAX_VMS * 5];
+	struct pollfd fds[2 + EV_MAX_VMS * 5];
+	enum slot_kind kinds[2 + EV_MAX_VMS * 5];
+	struct vm *owners[2 + EV_MAX_VMS * 5];
 	int n = 0, rc;
 
 #define ADD(fd_, kind_, vm_) do {					\
@@ -103,6 +107,8 @@ static int poll_once(struct evloop *ev, int timeout_ms)
 	owners[n++] = (vm_);						\
 } while (0)
 	ADD(ev->sigfd, S_SIGNAL, NULL);
+	if (ev->watch_fd >= 0 && !ev->watch_ready)
+		ADD(ev->watch_fd, S_WATCH, NULL);
 	for (int i = 0; i < EV_MAX_VMS; i++) {
 		struct vm *vm = ev->vms[i];
 		if (!vm)

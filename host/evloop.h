@@ -17,6 +17,9 @@ struct evloop {
 	struct vm *vms[EV_MAX_VMS];
 	int sigfd;
 	int signal;		/* the signal that interrupted the run, or 0 */
+	/* One more fd to watch (a --role destination's listening socket), or -1. */
+	int watch_fd;
+	bool watch_ready;	/* it turned readable; the waiter clears it */
 };
 
 int evloop_init(struct evloop *ev);	/* blocks the signals, makes the signalfd */

@@ -27,6 +27,21 @@
  *   --expect-refusal RE  the migration must be refused, with a diagnosis matching
  *                        the extended regex RE (a known incompatibility: XFAIL)
  *
+ * Between two machines, one half each (roles.c; one QEMU command line):
+ *   --role source --to tcp:HOST:PORT --psk FILE
+ *                        run the guest; at its request migrate it to the
+ *                        destination at HOST:PORT; if that refuses, dies or does not
+ *                        answer, the guest goes on on the source (verdict REFUSED,
+ *                        with the guest's own)
+ *   --role destination --listen tcp:ADDR:PORT --psk FILE
+ *                        wait (-incoming) for one source holding the key, run the
+ *                        guest to its end, report its verdict; PORT 0: any, the
+ *                        "listening on" line says which
+ *   --psk FILE           the key both halves hold (rolelink.h); connections
+ *                        without it are refused and named
+ *   --make-psk FILE      write a new key to FILE (mode 0600, never replaced) and exit
+ *   --link-timeout SECONDS  bound on connecting and migrating (default 30)
+ *
  * GVMIGRATE_DEBUG=1 in the environment prints QEMU's query-migrate answers;
  * GVMIGRATE_FAULT=kill-destination|kill-source|stop-destination|interrupt
  * injects that fault just after a migration started (for the project's own tests);
@@ -46,6 +61,7 @@
  * QEMU is stopped, the private directory (mode 0700) is removed.
  */
 #include "gvmigrate.h"
+#include "migtls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -89,14 +105,66 @@ static void usage(FILE *f)
 	fprintf(f, "usage: gvmigrate [--mode unix|tcp|netns] [--netns] [--save FILE | --restore FILE]\n"
 		   "                 [--timeout SECONDS] [--expect-refusal REGEX]\n"
 		   "                 -- SRC_QEMU [ARGS...] [-- DST_QEMU [ARGS...]]\n"
+		   "       gvmigrate --role source --to tcp:HOST:PORT --psk FILE [--timeout SECONDS]\n"
+		   "                 [--link-timeout SECONDS] -- QEMU [ARGS...]\n"
+		   "       gvmigrate --role destination --listen tcp:ADDR:PORT --psk FILE\n"
+		   "                 [--timeout SECONDS] -- QEMU [ARGS...]\n"
+		   "       gvmigrate --make-psk FILE\n"
 		   "       gvmigrate --list-modes\n");
+}
+
+/* Seconds of an option (0 allowed), or -1 after saying why. */
+static long seconds(const char *opt, const char *val)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (*end || end == val || errno || v < 0) {
+		harness_error("%s %s: expected whole seconds", opt, val);
+		return -1;
+	}
+	return v;
+}
+
+/* --role's options together: each half has its own, and none of the one-host run's. */
+static int check_role(const char *to, const char *listen, bool two_configs, bool one_host)
+{
+	const char *role = R.role == ROLE_SOURCE ? "source" : "destination";
+
+	if (R.role == ROLE_NONE) {
+		if (to || listen || R.psk)
+			harness_error("--to, --listen and --psk belong to --role source or destination");
+		return to || listen || R.psk ? -1 : 0;
+	}
+	R.role_uri = R.role == ROLE_SOURCE ? to : listen;
+	if (!R.role_uri)
+		harness_error("--role %s needs %s tcp:HOST:PORT", role, R.role == ROLE_SOURCE ? "--to" : "--listen");
+	else if (R.role == ROLE_SOURCE ? listen != NULL : to != NULL)
+		harness_error("--role %s takes %s, not %s", role, R.role == ROLE_SOURCE ? "--to" : "--listen",
+			      R.role == ROLE_SOURCE ? "--listen" : "--to");
+	else if (!R.psk)
+		harness_error("--role %s needs --psk FILE (the key both halves hold; gvmigrate --make-psk FILE)", role);
+	else if (one_host)
+		harness_error("--role %s: --mode, --netns, --save, --restore and --expect-refusal are for "
+			      "a run with both QEMUs here", role);
+	else if (two_configs)
+		harness_error("--role %s takes one QEMU command line (each half runs its own)", role);
+	else
+		return 0;
+	return -1;
 }
 
 static int parse_args(int argc, char **argv)
 {
+	const char *to = NULL, *listen = NULL;
+	bool one_host = false;
 	int i;
 
 	R.timeout_s = 90;
+	R.link_timeout_s = 30;
+	R.listen_fd = -1;
 	R.mode = "unix";
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -110,6 +178,7 @@ static int parse_args(int argc, char **argv)
 		} else if (!strcmp(a, "--netns")) {
 			R.netns = true;
 			R.mode = "tcp";
+			one_host = true;
 		} else if (!val) {
 			harness_error("option %s needs a value", a);
 			return -1;
@@ -126,22 +195,47 @@ static int parse_args(int argc, char **argv)
 			}
 			R.mode = modes[m].transport;
 			R.netns = R.netns || modes[m].netns;
+			one_host = true;
 			i++;
 		} else if (!strcmp(a, "--save")) {
-			R.save = val, i++;
+			R.save = val, i++, one_host = true;
 		} else if (!strcmp(a, "--restore")) {
-			R.restore = val, i++;
+			R.restore = val, i++, one_host = true;
 		} else if (!strcmp(a, "--timeout")) {
-			char *end;
-			errno = 0;
-			R.timeout_s = strtol(val, &end, 10);
-			if (*end || end == val || errno || R.timeout_s < 0) {
-				harness_error("--timeout %s: expected whole seconds (0: none)", val);
+			if ((R.timeout_s = seconds(a, val)) < 0)
+				return -1;
+			i++;
+		} else if (!strcmp(a, "--link-timeout")) {
+			if ((R.link_timeout_s = seconds(a, val)) <= 0) {
+				if (!R.link_timeout_s)
+					harness_error("--link-timeout 0: a link needs some time");
 				return -1;
 			}
 			i++;
+		} else if (!strcmp(a, "--role")) {
+			if (strcmp(val, "source") && strcmp(val, "destination")) {
+				harness_error("--role '%s': expected source or destination", val);
+				return -1;
+			}
+			R.role = !strcmp(val, "source") ? ROLE_SOURCE : ROLE_DESTINATION;
+			/* The link is TCP with QEMU's TLS (migtls.h) on top of the --psk handshake. */
+			R.mode = "tcp";
+			i++;
+		} else if (!strcmp(a, "--to")) {
+			to = val, i++;
+		} else if (!strcmp(a, "--listen")) {
+			listen = val, i++;
+		} else if (!strcmp(a, "--psk")) {
+			R.psk = val, i++;
+		} else if (!strcmp(a, "--make-psk")) {
+			if (migtls_make_key(val)) {
+				harness_error("--make-psk %s: %s", val, strerror(errno));
+				return -1;
+			}
+			printf("gvmigrate: made a new key in %s (mode 0600): give it to both halves with --psk\n", val);
+			exit(0);
 		} else if (!strcmp(a, "--expect-refusal")) {
-			R.expect_refusal = val, i++;
+			R.expect_refusal = val, i++, one_host = true;
 			if (regcomp(&R.refusal_re, val, REG_EXTENDED | REG_NOSUB)) {
 				harness_error("--expect-refusal '%s': not an extended regex", val);
 				return -1;
@@ -166,6 +260,8 @@ static int parse_args(int argc, char **argv)
 			R.config[1] = &argv[j + 1];
 			break;
 		}
+	if (check_role(to, listen, R.config[1] != NULL, one_host))
+		return -1;
 	if (!R.config[1] || !R.config[1][0])
 		R.config[1] = R.config[0];
 	return 0;
@@ -177,6 +273,8 @@ static void cleanup(void)
 	if (R.state.path)
 		state_out_abort(&R.state);	/* an unfinished save: no file */
 	netns_down(&R);
+	if (R.listen_fd >= 0)
+		close(R.listen_fd);
 	if (R.dir[0])
 		remove_tree(R.dir);	/* only our own sockets and streams are in there */
 }
@@ -215,7 +313,18 @@ static int run(int argc, char **argv)
 		cleanup();
 		return rc;
 	}
-	rc = run_migrations(&R);
+	if (R.role != ROLE_NONE) {
+		char err[512];
+
+		if (rolekey_load(&R.key, R.psk, R.dir, err, sizeof(err))) {
+			harness_error("%s", err);
+			cleanup();
+			return EXIT_HARNESS_ERROR;
+		}
+		rc = R.role == ROLE_SOURCE ? role_source(&R) : role_destination(&R);
+	} else {
+		rc = run_migrations(&R);
+	}
 	cleanup();
 	return rc;
 }
@@ -265,7 +374,10 @@ static void print_result(int rc)
 		printf("gvmigrate: %s refused a foreign connection to its migration port "
 		       "(another local process connected before the source): %s\n", fname, foreign);
 	printf("gvmigrate: RESULT %s %d %u", token, rc, n);
-	switch (rc) {
+	/* A half of a --role migration: roles.c says each outcome's reason itself. */
+	if (R.role != ROLE_NONE && !harness_why[0] && R.why[0])
+		printf(" %s", R.why);
+	else switch (rc) {
 	case EXIT_PASS:
 		if (R.save)
 			printf(" state saved to %s", R.save);

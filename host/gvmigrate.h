@@ -9,6 +9,10 @@
 #include "migrate_ops.h"
 #include "util.h"
 #include "statefile.h"
+#include "rolelink.h"
+
+/* --role: both QEMUs here (none), or one half of a migration between two machines (roles.c). */
+enum run_role { ROLE_NONE, ROLE_SOURCE, ROLE_DESTINATION };
 
 /*
  * Exit statuses: EXIT_<TOKEN> of tables/outcomes.def (outcomes.h).  The two
@@ -20,7 +24,7 @@
 #define EXIT_HARNESS EXIT_HARNESS_ERROR
 
 /* Longest reason on the RESULT line (struct run's why). */
-#define RUN_WHY_MAX 256
+#define RUN_WHY_MAX 512
 
 struct run {
 	char **config[2];		/* QEMU command lines: source's, destination's */
@@ -43,11 +47,34 @@ struct run {
 	unsigned int migrations;
 	/* The first foreign connection a QEMU of the run refused, kept when its slot is reused. */
 	char foreign_name[32], foreign[256];
+	/* --role: the half, its --to or --listen URI, the --psk key, the bound on one link */
+	enum run_role role;
+	const char *role_uri, *psk;
+	struct role_key key;
+	long link_timeout_s;
+	int listen_fd;			/* a destination's listening socket, or -1 */
 	/* The outcome's reason, for the RESULT line: set by the code that decides it. */
 	char why[RUN_WHY_MAX];
 };
 
 int run_migrations(struct run *r);
+/* The two halves of a migration between machines (roles.c); each returns the exit status. */
+int role_source(struct run *r);
+int role_destination(struct run *r);
+/*
+ * run.c's steps, shared with roles.c: start a QEMU of configuration cfg;
+ * its monitor, capabilities and TLS role; acknowledge request seq on its
+ * console; the verdict once it exited; a failed wait's status (said, with
+ * the phase); every line QEMU wrote to stderr; conditions for evloop_wait.
+ */
+int run_start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming);
+int run_prepare(struct run *r, struct vm *vm);
+int run_ack(struct vm *vm, unsigned int seq);
+int run_finish(struct run *r, struct vm *vm);
+int run_wait_failed(struct run *r, enum wait_result w, const char *phase);
+void run_said(FILE *f, const char *prefix, const struct vm *vm);
+bool run_guest_event(void *arg);		/* a request, or QEMU exited */
+bool run_resumed_or_gone(void *arg);		/* RESUME, exit, or a failed incoming migration */
 /* Print "gvmigrate: WHY" and keep WHY as the run's reason (its RESULT line). */
 void run_say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void stop_all(struct run *r);

@@ -11,8 +11,8 @@
 
 static const char *const obj_id[2] = { "gvtls-client", "gvtls-server" };
 
-/* dir/keys.psk: "user:hexkey", QEMU's format; 256 random bits, new for each run. */
-static int make_key(const char *path)
+/* See migtls.h. */
+int migtls_make_key(const char *path)
 {
 	unsigned char key[32];
 	char line[sizeof(MIGTLS_USER) + 2 * sizeof(key) + 2];
@@ -43,7 +43,7 @@ int migtls_role(struct evloop *ev, struct vm *vm, const char *dir, bool server, 
 	if (vm->tls_role == (server ? 2 : 1))
 		return 0;
 	snprintf(path, sizeof(path), "%s/keys.psk", dir);
-	if (stat(path, &st) < 0 && make_key(path) < 0) {
+	if (stat(path, &st) < 0 && migtls_make_key(path) < 0) {
 		printf("gvmigrate: cannot make the migration's TLS key %s: %s\n", path, strerror(errno));
 		return -1;
 	}

@@ -23,4 +23,12 @@
  */
 int migtls_role(struct evloop *ev, struct vm *vm, const char *dir, bool server, uint64_t deadline);
 
+/*
+ * Write a new key to path (created, never replaced: O_EXCL, mode 0600):
+ * "gvmigrate:HEX", QEMU's keys.psk format, 256 random bits.  A run's own
+ * key, or gvmigrate --make-psk for the two halves of a --role migration.
+ * Returns 0, or -1 with errno.
+ */
+int migtls_make_key(const char *path);
+
 #endif

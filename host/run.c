@@ -46,7 +46,7 @@ bool run_foreign(struct run *r, const char **name, const char **what)
 	return r->foreign[0] != '\0';
 }
 
-static int start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
+int run_start_vm(struct run *r, struct vm *vm, const char *name, int cfg, bool incoming)
 {
 	/* A stream file goes to QEMU over QMP (qmp_stream_file), never at its start. */
 	struct proc_opts opts = { .netns = r->netns ? r->ns[cfg] : NULL, .stream_fd = -1 };
@@ -103,7 +103,7 @@ void stop_all(struct run *r)
 }
 
 /* The exit status for a run that ended on a wait that did not succeed. */
-static int wait_failed(struct run *r, enum wait_result w, const char *phase)
+int run_wait_failed(struct run *r, enum wait_result w, const char *phase)
 {
 	if (w == WAIT_SIGNAL) {
 		printf("gvmigrate: interrupted (signal %d) %s\n", r->ev.signal, phase);
@@ -113,7 +113,7 @@ static int wait_failed(struct run *r, enum wait_result w, const char *phase)
 	return EXIT_TIMEOUT;
 }
 
-static int prepare(struct run *r, struct vm *vm)
+int run_prepare(struct run *r, struct vm *vm)
 {
 	/* Saving to or restoring from a file: no return path on a file. */
 	bool return_path = !r->save && !r->restore;
@@ -131,7 +131,7 @@ static int prepare(struct run *r, struct vm *vm)
 	return 0;
 }
 
-static int ack(struct vm *vm, unsigned int seq)
+int run_ack(struct vm *vm, unsigned int seq)
 {
 	char line[MIGPROTO_LINE_MAX + 1];
 
@@ -144,7 +144,7 @@ static int ack(struct vm *vm, unsigned int seq)
 	return 0;
 }
 
-static bool guest_event(void *arg)
+bool run_guest_event(void *arg)
 {
 	struct vm *vm = arg;
 
@@ -152,7 +152,7 @@ static bool guest_event(void *arg)
 }
 
 /* The end of the run: the last QEMU's exit and the guest's status line. */
-static int finish(struct run *r, struct vm *vm)
+int run_finish(struct run *r, struct vm *vm)
 {
 	char st[64];
 
@@ -179,7 +179,7 @@ static int finish(struct run *r, struct vm *vm)
 }
 
 /* Every line QEMU wrote to stderr, attributed, each after prefix. */
-static void said(FILE *f, const char *prefix, const struct vm *vm)
+void run_said(FILE *f, const char *prefix, const struct vm *vm)
 {
 	for (const char *p = vm->errors; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -197,8 +197,8 @@ static void said(FILE *f, const char *prefix, const struct vm *vm)
 static int qemu_ended(struct run *r, struct vm *src, struct vm *dst, const char *what)
 {
 	printf("gvmigrate: migration %u ended: %s\n", r->migrations, what);
-	said(stdout, "gvmigrate: ", src);
-	said(stdout, "gvmigrate: ", dst);
+	run_said(stdout, "gvmigrate: ", src);
+	run_said(stdout, "gvmigrate: ", dst);
 	snprintf(r->why, sizeof(r->why), "%.*s", (int)sizeof(r->why) - 1, what);
 	return EXIT_QEMU_ERROR;
 }
@@ -216,9 +216,9 @@ static int refused(struct run *r, struct vm *src, struct vm *dst, int src_cfg, c
 		fprintf(f, "restoring %s refused: %s\n", r->restore, err);
 	else
 		fprintf(f, "migration %u refused: %s\n", r->migrations, err);
-	said(f, "", src);
+	run_said(f, "", src);
 	if (dst)
-		said(f, "", dst);
+		run_said(f, "", dst);
 	if (dst)
 		diagnose_cpregs(r, src_cfg, 1 - src_cfg, f);
 	else if (r->restore)
@@ -287,7 +287,7 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 		return save_failed(r, EXIT_HARNESS);
 	rc = migrate_run(&r->ev, src, NULL, uri, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
-		return save_failed(r, wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
+		return save_failed(r, run_wait_failed(r, WAIT_TIMEOUT, "while saving the state"));
 	if (rc) {
 		/*
 		 * A full disk fails QEMU's writes like a refusal fails its
@@ -302,7 +302,7 @@ static int save_state(struct run *r, struct vm *src, unsigned int seq)
 				r->save);
 			return save_failed(r, EXIT_HARNESS);
 		}
-		rc = r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "while saving the state") :
+		rc = r->ev.signal ? run_wait_failed(r, WAIT_SIGNAL, "while saving the state") :
 		     refused(r, src, NULL, 0, err);
 		return save_failed(r, rc);
 	}
@@ -334,12 +334,12 @@ static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 		run_say(r, "cannot restore from %s: %s", r->restore, err);
 		return EXIT_HARNESS;
 	}
-	if (start_vm(r, vm, "restored", 1, true)) {
+	if (run_start_vm(r, vm, "restored", 1, true)) {
 		close(fd);
 		return EXIT_HARNESS;
 	}
 	/* The descriptor is read-only and positioned at the stream (fd: reads from there). */
-	rc = prepare(r, vm) ||
+	rc = run_prepare(r, vm) ||
 	     qmp_stream_file(&r->ev, vm, fd, "gvstate", (long long)lseek(fd, 0, SEEK_CUR), uri,
 			     sizeof(uri), r->deadline) ||
 	     incoming_start(&r->ev, vm, uri, actual, sizeof(actual), r->deadline);
@@ -349,7 +349,7 @@ static int restore_state(struct run *r, struct vm *vm, unsigned int *seq)
 	return 0;
 }
 
-static bool resumed_or_gone(void *arg)
+bool run_resumed_or_gone(void *arg)
 {
 	struct vm *vm = arg;
 
@@ -407,7 +407,7 @@ static int ready_destination(struct run *r, struct vm *next, int next_cfg)
 
 	if (next->listening[0])
 		return 0;
-	if ((rc = prepare(r, next)))
+	if ((rc = run_prepare(r, next)))
 		return rc;
 	if (!strcmp(r->mode, "unix"))
 		snprintf(uri, sizeof(uri), "unix:%s/migration%u.sock", r->dir, r->migrations + 1);
@@ -427,7 +427,7 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 	uint64_t t0 = now_ns(), t1;
 	int rc;
 
-	if ((rc = prepare(r, cur)))
+	if ((rc = run_prepare(r, cur)))
 		return rc;
 	if ((rc = ready_destination(r, next, 1 - cur_cfg))) {
 		char what[RUN_WHY_MAX];
@@ -446,14 +446,14 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 	}
 	rc = migrate_run(&r->ev, cur, next, next->listening, err, sizeof(err), r->deadline);
 	if (rc == MIGRATE_TIMED_OUT)
-		return wait_failed(r, WAIT_TIMEOUT, "during the migration");
+		return run_wait_failed(r, WAIT_TIMEOUT, "during the migration");
 	if (rc == MIGRATE_DIED)
 		return qemu_ended(r, cur, next, err);
 	if (rc)
-		return r->ev.signal ? wait_failed(r, WAIT_SIGNAL, "during the migration") :
+		return r->ev.signal ? run_wait_failed(r, WAIT_SIGNAL, "during the migration") :
 		       refused(r, cur, next, cur_cfg, err);
 	/* The guest first, the statistics after. */
-	if (ack(next, seq))
+	if (run_ack(next, seq))
 		return EXIT_QEMU;
 	t1 = now_ns();
 	migrate_stats(&r->ev, cur, &st, now_ms() + 5000 < r->deadline ? now_ms() + 5000 : r->deadline);
@@ -479,14 +479,14 @@ int run_migrations(struct run *r)
 		if ((rc = restore_state(r, cur, &seq)))
 			return rc;
 		cur_cfg = 1;
-		if ((rc = evloop_wait(&r->ev, resumed_or_gone, cur, r->deadline)))
-			return wait_failed(r, rc, "while the saved state loaded");
+		if ((rc = evloop_wait(&r->ev, run_resumed_or_gone, cur, r->deadline)))
+			return run_wait_failed(r, rc, "while the saved state loaded");
 		if (!cur->resumed)
 			return refused(r, cur, NULL, 1, "the saved state did not load");
 		printf("gvmigrate: %s: state loaded from %s\n", cur->name, r->restore);
-		if (ack(cur, seq))
+		if (run_ack(cur, seq))
 			return EXIT_QEMU;
-	} else if (start_vm(r, cur, "source", 0, false)) {
+	} else if (run_start_vm(r, cur, "source", 0, false)) {
 		return EXIT_HARNESS;
 	}
 	for (;;) {
@@ -496,23 +496,23 @@ int run_migrations(struct run *r)
 		if (!next && !r->save) {
 			next = free_slot(r, cur, NULL);
 			snprintf(name, sizeof(name), "destination %u", r->migrations + 1);
-			if (start_vm(r, next, name, 1 - cur_cfg, true))
+			if (run_start_vm(r, next, name, 1 - cur_cfg, true))
 				return EXIT_HARNESS;
 			/* A failure here is reported when the guest asks to migrate. */
 			if (ready_destination(r, next, 1 - cur_cfg) == EXIT_INTERRUPTED)
-				return wait_failed(r, WAIT_SIGNAL, "while the destination started");
+				return run_wait_failed(r, WAIT_SIGNAL, "while the destination started");
 		}
-		w = evloop_wait(&r->ev, guest_event, cur, r->deadline);
+		w = evloop_wait(&r->ev, run_guest_event, cur, r->deadline);
 		if (w != WAIT_OK)
-			return wait_failed(r, w, r->migrations ? "after the last migration: the guest "
+			return run_wait_failed(r, w, r->migrations ? "after the last migration: the guest "
 				"neither finished nor asked again" : "before the guest asked for a migration");
 		if (cur->proc.exited && cur->request == REQ_NONE)
-			return finish(r, cur);
+			return run_finish(r, cur);
 		seq = cur->request_seq;
 		switch (cur->request) {
 		case REQ_CLOCK:
 			cur->request = REQ_NONE;
-			if (ack(cur, seq))
+			if (run_ack(cur, seq))
 				return EXIT_QEMU;
 			continue;
 		case REQ_SKIP:
@@ -527,7 +527,7 @@ int run_migrations(struct run *r)
 		cur->request = REQ_NONE;
 		r->migrations++;
 		if (r->save) {
-			if ((rc = prepare(r, cur)))
+			if ((rc = run_prepare(r, cur)))
 				return rc;
 			return save_state(r, cur, seq);
 		}

@@ -24,4 +24,27 @@
 /* Longest line either side sends, newline excluded. */
 #define MIGPROTO_LINE_MAX	127
 
+/*
+ * Between the two halves of a --role migration (host/rolelink.h), on the
+ * TCP connection before it is handed to the two QEMUs (whose TLS-PSK then
+ * authenticates the stream).  KEY is the shared --psk key, MAC is
+ * HMAC-SHA256(KEY, TEXT) in hex:
+ *
+ *   destination: GUESTVIEW-MIGRATE-LINK challenge nonce=HEX
+ *   source:      GUESTVIEW-MIGRATE-LINK hello seq=N mac=MAC("hello nonce=HEX seq=N")
+ *   destination: GUESTVIEW-MIGRATE-LINK ready mac=MAC("ready nonce=HEX seq=N")
+ *           or:  GUESTVIEW-MIGRATE-LINK refused reason=TEXT
+ *
+ * seq is the guest's request, which the destination acknowledges on its
+ * console; the "ready" MAC tells the source that the destination holds the
+ * key too, before any of the guest's state leaves.
+ */
+#define MIGLINK			"GUESTVIEW-MIGRATE-LINK"
+#define MIGLINK_CHALLENGE	"challenge"
+#define MIGLINK_HELLO		"hello"
+#define MIGLINK_READY		"ready"
+#define MIGLINK_REFUSED		"refused"
+#define MIGLINK_NONCE		"nonce="
+#define MIGLINK_MAC		"mac="
+
 #endif
