@@ -74,6 +74,9 @@ job_start() {
 	local e
 	(
 		export TIMEOUT=$4
+		# Where arm/run keeps QEMU's console: in this private directory,
+		# arm/run needs no mktemp and no rm (two execs) per test.
+		export GUESTVIEW_CONSOLE_FILE=$JOB_DIR/$1.console
 		# shellcheck disable=SC2163 # e is NAME=VALUE: export that, not "e"
 		for e in "${JOB_ENV[@]}"; do export "$e"; done
 		exec "${JOB_WRAP[@]}" "$BASH" "$JOB_PROGRAM" "$JOB_DIR" "$1" "$2" "$3" "$JOB_KILL_AFTER" \
