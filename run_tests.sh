@@ -351,6 +351,7 @@ launch_test() {
 # and of those whose job is gone without a result (killed from outside).
 collect_finished() {
 	local i
+	jobs_overdue
 	for i in "${!JOB_PID[@]}"; do
 		if ! job_finished "$i"; then
 			# Gone, and no result written before it went (read again: it
@@ -358,7 +359,7 @@ collect_finished() {
 			! kill -0 "${JOB_PID[$i]}" 2>/dev/null && ! job_finished "$i" && job_lost "$i"
 			continue
 		fi
-		unset 'JOB_PID[$i]'
+		unset "JOB_END[${JOB_PID[$i]}]" 'JOB_PID[$i]' 'JOB_DEADLINE[$i]'
 		TEST_DONE[i]=1
 		if [ "$JOB_RC" = interrupted ]; then
 			R_STATUS[i]=INTERRUPTED R_US[i]=$JOB_US
@@ -373,9 +374,10 @@ collect_finished() {
 
 # job_lost I: test I's job ended without a result (killed from outside?).
 job_lost() {
-	unset 'JOB_PID[$1]'
+	job_end_words "${JOB_PID[$1]}"
+	unset 'JOB_PID[$1]' 'JOB_DEADLINE[$1]'
 	TEST_DONE[$1]=1 R_STATUS[$1]=ERROR R_RC[$1]=- R_US[$1]=0 R_VERDICT[$1]=''
-	R_DETAIL[$1]="its job ended without a result; was it killed from outside?"
+	R_DETAIL[$1]=${REPLY:-"its job ended without a result; was it killed from outside?"}
 }
 # jobs_lost: `wait -n` says no job is left, yet some never wrote a result.
 # Report them instead of waiting forever.

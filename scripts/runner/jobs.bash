@@ -28,6 +28,14 @@ JOB_ENV=()          # NAME=VALUE words the next job_start exports for its test
 JOB_KILL_AFTER=5  # seconds from SIGTERM to SIGKILL (timeout -k)
 JOB_PROGRAM=${BASH_SOURCE[0]%/*}/one-test.bash
 declare -A JOB_PID=()  # running test index -> its job's pid
+# When (epoch seconds) a test's job must be gone: its backstop, timeout's
+# -k, and JOB_MARGIN more.  Its timeout(1) keeps the bound while the job
+# runs; a job stopped from outside (SIGSTOP) keeps nothing, and the runner
+# would wait for it for ever: past this it is killed (jobs_overdue).
+declare -A JOB_DEADLINE=()
+JOB_MARGIN=5
+declare -A JOB_END=()  # job pid -> the status wait gave for it (bash >= 5.1)
+JOB_TICK=''            # a sleep that ends at the nearest deadline, so that wait -n does
 
 # JOB_WRAP: the parent-death guard (see one-test.bash), also between timeout
 # and arm/run: coreutils' timeout dies of a SIGTERM that lands just after it
@@ -61,6 +69,7 @@ jobs_init() {
 # jobs_cleanup: stop what still runs, then remove the private directory.
 jobs_cleanup() {
 	[ ${#JOB_PID[@]} -eq 0 ] || jobs_stop_all
+	[ -z "$JOB_TICK" ] || kill "$JOB_TICK" 2>/dev/null
 	[ -z "$JOB_DIR" ] || rm -rf -- "$JOB_DIR"
 	JOB_DIR=''
 }
@@ -83,6 +92,11 @@ job_start() {
 			"$JOB_LIVE" "$$" "${JOB_WRAP[*]:+1}" "$5" "${@:6}"
 	) &
 	JOB_PID[$1]=$!
+	unset 'JOB_DEADLINE[$1]'
+	if [ "$3" -gt 0 ]; then
+		printf -v e '%(%s)T' -1
+		JOB_DEADLINE[$1]=$((e + $3 + JOB_KILL_AFTER + JOB_MARGIN))
+	fi
 }
 
 # job_finished I: true when test I's subshell has written its whole result;
@@ -94,10 +108,64 @@ job_finished() {
 	[ -f "$JOB_DIR/$1.rc" ] && read -r JOB_RC JOB_US <"$JOB_DIR/$1.rc" && [ -n "$JOB_US" ]
 }
 
-# jobs_wait_any: block until some subshell exits or a trapped signal comes.
-# Returns 127 when no subshell is left to wait for.
+# jobs_wait_any: block until some subshell exits, a trapped signal comes or
+# the nearest deadline passes (JOB_TICK ends then).  Returns 127 when no
+# subshell is left to wait for.  wait's own report of a job that died of a
+# signal ("line N: PID Killed ( ...the job's source... )") is not shown:
+# the test's result says it (job_lost), and JOB_END keeps the status.
 jobs_wait_any() {
-	wait -n
+	local i now next='' who='' rc
+	printf -v now '%(%s)T' -1
+	for i in "${!JOB_PID[@]}"; do
+		[ -n "${JOB_DEADLINE[$i]:-}" ] || continue
+		[ -n "$next" ] && [ "$next" -le "${JOB_DEADLINE[$i]}" ] || next=${JOB_DEADLINE[$i]}
+	done
+	if [ -n "$next" ] && { [ -z "$JOB_TICK" ] || ! kill -0 "$JOB_TICK" 2>/dev/null; }; then
+		sleep $((next > now ? next - now : 0)) &
+		JOB_TICK=$!
+	fi
+	if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)); then
+		wait -n -p who 2>/dev/null
+		rc=$?
+		[ -z "$who" ] || JOB_END[$who]=$rc
+	else
+		wait -n 2>/dev/null
+		rc=$?
+	fi
+	return "$rc"
+}
+
+# jobs_overdue: each test whose job is still there past its deadline
+# (stopped from outside: nothing of it keeps time any more) is killed, its
+# process group first (SIGKILL ends a stopped process too), and reported
+# by job_lost.  Returns false when none was.
+jobs_overdue() {
+	local i now pgid found=1
+	printf -v now '%(%s)T' -1
+	for i in "${!JOB_PID[@]}"; do
+		[ -n "${JOB_DEADLINE[$i]:-}" ] && [ "${JOB_DEADLINE[$i]}" -le "$now" ] || continue
+		pgid=''
+		[ -f "$JOB_DIR/$i.pid" ] && read -r pgid <"$JOB_DIR/$i.pid"
+		[ -z "$pgid" ] || kill -KILL -- "-$pgid" 2>/dev/null
+		kill -KILL "${JOB_PID[$i]}" 2>/dev/null
+		wait "${JOB_PID[$i]}" 2>/dev/null
+		JOB_END[${JOB_PID[$i]}]=overdue
+		found=0
+	done
+	return "$found"
+}
+
+# job_end_words PID: REPLY = how the job PID ended, as far as wait said.
+job_end_words() {
+	local rc=${JOB_END[$1]:-} name
+	REPLY=''
+	if [ "$rc" = overdue ]; then
+		REPLY="its job was still there past its bound (stopped from outside?) and was killed"
+	elif [[ $rc =~ ^[0-9]+$ ]] && [ "$rc" -gt 128 ]; then
+		name=$(kill -l $((rc - 128)) 2>/dev/null)
+		REPLY="its job was killed by signal $((rc - 128))${name:+ (SIG$name)} before it wrote a result"
+	fi
+	unset 'JOB_END[$1]'
 }
 
 # jobs_signal_all: SIGTERM every running test (its subshell stops it in

@@ -79,7 +79,34 @@ t_check "a live run's temporary directory is kept" test -d "$RT/tmp/run_tests.$$
 rmdir "$RT/tmp/run_tests.$$.abcdef"
 
 killed job
-t_grep "the killed job's test is an ERROR" "^ERROR h1 \\(its job ended without a result" "$RT/out"
+t_grep "the killed job's test is an ERROR naming the signal" "^ERROR h1 \\(its job was killed by signal 9 \\(SIGKILL\\)" "$RT/out"
+t_nogrep "bash's own report of the killed job (its source) is not shown" "Killed|JOB_ENV" "$RT/err"
 t_eq "the runner, stopped then, left nothing" "" "$(left)"
 rt_no_tmp "the run whose job was killed left no temporary file"
+
+# A job stopped from outside (SIGSTOP) keeps no time: the runner kills it
+# past its bound (timeout 2 s, grace 1, timeout's -k 5, 5 more) and goes on.
+rt_cfg s.cfg <<<$'[s1]\nfile = hang1.flat\ntimeout = 2s'
+(cd "$RT" && exec env GUESTVIEW_TIMEOUT_GRACE=1 "$RUNNER" --config s.cfg >"$RT/out" 2>"$RT/err") &
+pid=$!
+for ((n = 0; n < 100; n++)); do
+	victim=$(pgrep -f "^timeout .*$RT/arm/hang1") && victim=$(ps -o ppid= -p "$victim" | tr -d ' ')
+	[ -z "$victim" ] || break
+	sleep 0.1
+done
+t_check "stopped job: found its pid" [ -n "$victim" ]
+kill -STOP "$victim"
+for ((n = 0; n < 400; n++)); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+t_check "stopped job: the run ended by itself (bound 40 s; took $((n * 100)) ms)" [ "$n" -lt 400 ]
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+t_eq "stopped job: the run's status is a failure" 1 "$?"
+t_grep "stopped job: its test is an ERROR saying so" "^ERROR s1 \\(its job was still there past its bound \\(stopped from outside\\?\\) and was killed" "$RT/out"
+for ((n = 0; n < 50; n++)); do [ -n "$(left 1)" ] || break; sleep 0.1; done
+t_eq "stopped job: nothing of it left" "" "$(left 1)"
+for n in $(pgrep -f "$RT/arm/hang"); do kill -KILL "$n" 2>/dev/null; done
+rt_no_tmp "stopped job: no temporary file left"
 t_done
