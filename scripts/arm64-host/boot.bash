@@ -52,9 +52,10 @@ a64_boot_start() {
 # marker lines as they come; returns QEMU's (timeout's) exit status.
 a64_boot_wait() {
 	local log=$1 rc
-	# tail ends by itself when QEMU does (--pid).
+	# tail ends by itself when QEMU does (--pid); every stage line-buffered,
+	# so a marker shows when it comes.
 	tail -n +1 -f --pid="$A64_BOOT_PID" "$log" 2>/dev/null |
-		tr -d '\r' | grep --line-buffered -a '^@@A64 ' | sed -u 's/^@@A64 /  host: /' >&2 &
+		sed -u 's/\r$//' | grep --line-buffered -a '^@@A64 ' | sed -u 's/^@@A64 /  host: /' >&2 &
 	local tail_pid=$!
 	wait "$A64_BOOT_PID"
 	rc=$?

@@ -9,7 +9,7 @@
 # Usage: scripts/arm64-host/run.sh [--check] [--timeout SECONDS] [--out DIR] [--cache DIR]
 #   --check            also run `make check` after `make run`
 #   --timeout SECONDS  bound on the test boot, set-up and commands included
-#                      (default 7200; 43200 with --check)
+#                      (default 14400; 86400 with --check)
 #   --out DIR          keep the console log and each command's time-stamped
 #                      log in DIR (made; must not exist yet)
 #   --cache DIR        rootfs.sh's image cache
@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
 	*) die 2 "unknown option or argument '$1' (see --help)" ;;
 	esac
 done
-[ -n "$bound" ] || { bound=7200; [ "$check" = 1 ] && bound=43200; }
+[ -n "$bound" ] || { bound=14400; [ "$check" = 1 ] && bound=86400; }
 a64_cache_key
 if [ "$print_config" = 1 ]; then
 	printf 'key=%s\nsuite=%s\npackages=%s\nqemu=%s\ncpu=%s\nsmp=%s\nmem=%s\ncheck=%s\ntimeout=%s\n' \
@@ -66,7 +66,11 @@ git -C "$repo" rev-parse --verify -q HEAD >/dev/null || die 2 "$repo is not a gi
 t0=$SECONDS
 img=$("$here/rootfs.sh" ${cache:+--cache "$cache"}) || die 3 "no image: rootfs.sh failed (above)"
 t_image=$((SECONDS - t0))
-. "$img/times.env"
+# times.env: KEY=VALUE lines (values with spaces: read, not sourced).
+suite='?' kernel='?' made='?' first_stage_s='?' second_stage_s='?'
+while IFS='=' read -r k v; do
+	case $k in suite|kernel|made|first_stage_s|second_stage_s) printf -v "$k" '%s' "$v" ;; esac
+done <"$img/times.env"
 a64_say "image $img (Debian $suite, kernel $kernel; made $made: debootstrap ${first_stage_s} s, second stage inside ${second_stage_s} s; found or made in ${t_image} s now)"
 
 # --- the share: the committed repository, the inside script, the results --------

@@ -22,12 +22,12 @@ t_status "rootfs.sh: an unknown option is a usage error" 2 $F --check
 t_status "initramfs.sh: needs three arguments" 2 scripts/arm64-host/initramfs.sh onlyone
 
 t_status "run.sh --print-config" 0 $R --print-config
-t_grep "  make run only, 2 hours by default" '^check=0$' "$T_OUT"
-t_grep "  ... bound 7200 s" '^timeout=7200$' "$T_OUT"
+t_grep "  make run only, 4 hours by default" '^check=0$' "$T_OUT"
+t_grep "  ... bound 14400 s" '^timeout=14400$' "$T_OUT"
 t_grep "  the host CPU the matrix uses" '^cpu=max,lpa2=off,pauth-impdef=on$' "$T_OUT"
 run_key=$(sed -n 's/^key=//p' "$T_OUT")
 t_status "run.sh --check --print-config" 0 $R --check --print-config
-t_grep "  make check too, 12 hours by default" '^timeout=43200$' "$T_OUT"
+t_grep "  make check too, 24 hours by default" '^timeout=86400$' "$T_OUT"
 t_status "run.sh --check --timeout 60 --print-config" 0 $R --check --timeout 60 --print-config
 t_grep "  --timeout wins" '^timeout=60$' "$T_OUT"
 
