@@ -24,6 +24,18 @@ hangs() { pgrep -f "fake-qemu $RT/arm/hang"; }
 # runner was killed, the first test's when its job was.
 left() { pgrep -fa "$RT/arm/hang${1:-}"; }
 
+# first_job: REPLY = the pid of the first test's job, the parent of its
+# timeout(1) whatever the runner's code (waiting up to 10 s for it).
+first_job() {
+	local n t
+	REPLY=''
+	for ((n = 0; n < 100; n++)); do
+		t=$(pgrep -f "^timeout .*$RT/arm/hang1") && REPLY=$(ps -o ppid= -p "$t" | tr -d ' ')
+		[ -z "$REPLY" ] || return 0
+		sleep 0.1
+	done
+}
+
 # killed WHAT: start a run of two hanging tests, SIGKILL WHAT once both
 # hang (runner: run_tests.sh; job: the parent of the first test's timeout),
 # then wait up to 15 s for nothing of the run to remain.
@@ -40,12 +52,7 @@ killed() {
 	if [ "$what" = runner ]; then
 		victim=$pid
 	else
-		# The job is timeout's parent, whatever the runner's code.
-		for ((n = 0; n < 100; n++)); do
-			victim=$(pgrep -f "^timeout .*$RT/arm/hang1") && victim=$(ps -o ppid= -p "$victim" | tr -d ' ')
-			[ -z "$victim" ] || break
-			sleep 0.1
-		done
+		first_job; victim=$REPLY
 	fi
 	t_check "$what: found its pid" [ -n "$victim" ]
 	kill -KILL "$victim"
@@ -89,11 +96,7 @@ rt_no_tmp "the run whose job was killed left no temporary file"
 rt_cfg s.cfg <<<$'[s1]\nfile = hang1.flat\ntimeout = 2s'
 (cd "$RT" && exec env GUESTVIEW_TIMEOUT_GRACE=1 "$RUNNER" --config s.cfg >"$RT/out" 2>"$RT/err") &
 pid=$!
-for ((n = 0; n < 100; n++)); do
-	victim=$(pgrep -f "^timeout .*$RT/arm/hang1") && victim=$(ps -o ppid= -p "$victim" | tr -d ' ')
-	[ -z "$victim" ] || break
-	sleep 0.1
-done
+first_job; victim=$REPLY
 t_check "stopped job: found its pid" [ -n "$victim" ]
 kill -STOP "$victim"
 for ((n = 0; n < 400; n++)); do
