@@ -110,7 +110,7 @@ job_finished() {
 
 # jobs_wait_any: block until some subshell exits, a trapped signal comes or
 # the nearest deadline passes (JOB_TICK ends then).  Returns 127 when no
-# subshell is left to wait for.  wait's own report of a job that died of a
+# subshell is left to wait for (wait -p unsets its variable then).  wait's own report of a job that died of a
 # signal ("line N: PID Killed ( ...the job's source... )") is not shown:
 # the test's result says it (job_lost), and JOB_END keeps the status.
 jobs_wait_any() {
@@ -127,7 +127,7 @@ jobs_wait_any() {
 	if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)); then
 		wait -n -p who 2>/dev/null
 		rc=$?
-		[ -z "$who" ] || JOB_END[$who]=$rc
+		[ -z "${who:-}" ] || JOB_END[$who]=$rc
 	else
 		wait -n 2>/dev/null
 		rc=$?
