@@ -6,10 +6,9 @@
 # median of each over the rounds, their ratio, and the runner's cost per
 # test (suite minus raw, divided by the tests; the median of the rounds'
 # figures): the target is at most 20 ms.  Each command line also runs
-# with its console written into a file, as arm/run has it (arm/run reads
-# the file): QEMU writes its console a byte at a time, and what that costs
-# over /dev/null is part of the runner's cost that no reading can avoid;
-# it is printed beside it.  Wall time on a shared, loaded machine moves
+# with its console written into a file: QEMU writes its console a byte at
+# a time, and what that costs over /dev/null is part of the runner's cost
+# that no reading can avoid; it is printed beside it.  Wall time on a shared, loaded machine moves
 # with the load; the CPU time the runner adds (its processes' user and
 # system time, children's included, minus the raw runs') moves far less,
 # and is printed too.  The load average is printed

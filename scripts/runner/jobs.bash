@@ -48,14 +48,9 @@ JOB_WRAP=()
 # their EXIT trap never ran), if they are this user's.
 jobs_init() {
 	local d pid
-	# Probed once per run; arm/run is told the answer (GUESTVIEW_SETPRIV)
-	# instead of probing again for every test (a fork and an exec, ~2 ms).
-	GUESTVIEW_SETPRIV=0
 	if command -v setpriv >/dev/null 2>&1 && setpriv --pdeathsig TERM true 2>/dev/null; then
 		JOB_WRAP=(setpriv --pdeathsig TERM)
-		GUESTVIEW_SETPRIV=1
 	fi
-	export GUESTVIEW_SETPRIV
 	for d in "${TMPDIR:-/tmp}"/run_tests.*.??????; do
 		pid=${d%.*} pid=${pid##*.}
 		if ! [[ $pid =~ ^[0-9]+$ ]] || ! [ -d "$d" ] || [ -L "$d" ] || ! [ -O "$d" ]; then continue; fi
@@ -83,9 +78,6 @@ job_start() {
 	local e
 	(
 		export TIMEOUT=$4
-		# Where arm/run keeps QEMU's console: in this private directory,
-		# arm/run needs no mktemp and no rm (two execs) per test.
-		export GUESTVIEW_CONSOLE_FILE=$JOB_DIR/$1.console
 		# shellcheck disable=SC2163 # e is NAME=VALUE: export that, not "e"
 		for e in "${JOB_ENV[@]}"; do export "$e"; done
 		exec "${JOB_WRAP[@]}" "$BASH" "$JOB_PROGRAM" "$JOB_DIR" "$1" "$2" "$3" "$JOB_KILL_AFTER" \
