@@ -44,3 +44,13 @@ void *alloc_pages(size_t bytes)
 	spin_unlock(&lock);
 	return memset((void *)(uintptr_t)p, 0, bytes);
 }
+
+size_t alloc_free(void)
+{
+	u64 free;
+
+	spin_lock(&lock);
+	free = limit > next ? limit - next : 0;
+	spin_unlock(&lock);
+	return free;
+}

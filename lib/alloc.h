@@ -4,4 +4,5 @@
 #include "libcflat.h"
 void alloc_init(u64 image_end);
 void *alloc_pages(size_t bytes);	/* 4 KiB aligned, zeroed; aborts when out */
+size_t alloc_free(void);		/* bytes alloc_pages can still give */
 #endif

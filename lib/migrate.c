@@ -5,16 +5,31 @@
 #include "migproto.h"
 
 static unsigned int seq;
+static void (*workload)(void *arg);
+static void *workload_arg;
 
-/* Read one console line (without the newline); bytes past the buffer are dropped. */
-static void read_line(char *buf, size_t size)
+void migrate_set_workload(void (*fn)(void *arg), void *arg)
+{
+	workload = fn;
+	workload_arg = arg;
+}
+
+/*
+ * Read one console line (without the newline); bytes past the buffer are
+ * dropped.  With work, each time no byte is waiting, one piece of it runs
+ * before the console is polled again.
+ */
+static void read_line(char *buf, size_t size, bool work)
 {
 	size_t len = 0;
 
 	for (;;) {
 		int c = console_getc();
 		if (c < 0) {
-			cpu_relax();
+			if (work && workload)
+				workload(workload_arg);
+			else
+				cpu_relax();
 			continue;
 		}
 		if (c == '\n' || c == '\r') {
@@ -41,7 +56,7 @@ static bool field_u64(const char *line, const char *key, u64 *val)
 	return end != p && (*end == ' ' || *end == '\0');
 }
 
-static void exchange(const char *kind, struct migration *m)
+static void exchange(const char *kind, struct migration *m, bool work)
 {
 	char line[MIGPROTO_LINE_MAX + 1];
 	u64 got_seq, host_ns;
@@ -51,7 +66,7 @@ static void exchange(const char *kind, struct migration *m)
 	printf(MIGPROTO " %s " MIGPROTO_SEQ "%u\n", kind, seq);
 	m->sent = timer_count();
 	for (;;) {
-		read_line(line, sizeof(line));
+		read_line(line, sizeof(line), work);
 		if (strncmp(line, MIGPROTO " " MIGPROTO_ACK " ", strlen(MIGPROTO " " MIGPROTO_ACK " ")))
 			continue;	/* not for us: echo, noise, an old ack */
 		if (field_u64(line, MIGPROTO_SEQ, &got_seq) && got_seq == seq &&
@@ -65,12 +80,12 @@ static void exchange(const char *kind, struct migration *m)
 
 void migrate(struct migration *m)
 {
-	exchange(MIGPROTO_REQUEST, m);
+	exchange(MIGPROTO_REQUEST, m, true);
 }
 
 void migrate_clock(struct migration *m)
 {
-	exchange(MIGPROTO_CLOCK, m);
+	exchange(MIGPROTO_CLOCK, m, false);
 }
 
 void migrate_skip(const char *reason)

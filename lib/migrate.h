@@ -30,6 +30,16 @@ struct migration {
 void migrate(struct migration *m);
 /* Ask for the host's time only (no migration), e.g. to measure the counter's rate. */
 void migrate_clock(struct migration *m);
+/*
+ * Work while waiting: between the request and its ack (the source's run,
+ * the migration, the destination's resumption) migrate() calls fn(arg)
+ * again and again, polling the console between calls, so that the guest
+ * writes its memory while it is being migrated.  Each call should be a
+ * short piece of work (well under a millisecond): the ack is read only
+ * between calls.  Not during migrate_clock(), whose timing it would
+ * disturb.  fn NULL: spin on the console only (the default).
+ */
+void migrate_set_workload(void (*fn)(void *arg), void *arg);
 /* Tell the harness that no migration will be requested. */
 void migrate_skip(const char *reason);
 
