@@ -7,16 +7,147 @@
  * at the rate CNTFRQ_EL0 gave before the migration, measured against the
  * host time the harness sends.
  *
+ * With dirty=KIB the guest also writes memory while it is being migrated:
+ * between each request and its ack it passes again and again over a
+ * buffer of KIB KiB, writing into every 4 KiB page the pass's generation
+ * and the page's index, in page order, a few pages at a time (lib/migrate.c
+ * polls the console between pieces).  On the destination, the pages up to
+ * the last one written must hold the last generation, the rest the one
+ * before, each its own index: a page the migration did not send again
+ * after the guest wrote it, or sent to the wrong place, is named.
+ *
  * Arguments: count=N (migrations in this run, default 1: ping-pong),
  * rate_ms=MS (the window of the rate check, default 300; 0 skips it),
- * hang=1 (spin forever after the first migration: for the harness's tests).
+ * dirty=KIB (the buffer written during each migration, a multiple of 4;
+ * default 0: none), dirty_corrupt=1 (for the harness's tests: after the
+ * first ack, make the middle page a stale copy before the check, which
+ * must then FAIL naming it), hang=1 (spin forever after the first
+ * migration: for the harness's tests).
  */
 #include "libcflat.h"
 #include "guestview.h"
 #include "migrate.h"
+#include "alloc.h"
 #include "asm/sysreg.h"
 
 #define RATE_TOLERANCE_PCT 10
+
+/*
+ * The buffer written during the migrations.  Page p holds, in its words
+ * GEN_HEAD and GEN_TAIL, the generation of the pass that last wrote it, and
+ * in IDX its own index.  Generation 0 is written before the first request;
+ * pass g writes generation g into pages 0, 1, ... in order, so that at any
+ * instant pages [0, next) hold gen + 1 and [next, pages) hold gen.
+ */
+#define PAGE_WORDS	(SZ_4K / sizeof(u64))
+#define GEN_HEAD	0
+#define IDX		1
+#define GEN_TAIL	(PAGE_WORDS - 1)
+#define DIRTY_CHUNK	64	/* pages between two looks at the console */
+
+struct dirty {
+	u64 *buf;
+	unsigned long pages;
+	u64 gen;		/* the generation of the last whole pass */
+	unsigned long next;	/* pages [0, next) hold gen + 1 */
+	unsigned long passes;	/* whole passes during this migration's wait */
+	unsigned long written;	/* pages written during this migration's wait */
+};
+
+static void dirty_write(u64 *page, u64 gen, unsigned long idx)
+{
+	WRITE_ONCE(page[GEN_HEAD], gen);
+	WRITE_ONCE(page[IDX], (u64)idx);
+	WRITE_ONCE(page[GEN_TAIL], gen);
+}
+
+/* The workload: the next DIRTY_CHUNK pages of the current pass. */
+static void dirty_work(void *arg)
+{
+	struct dirty *d = arg;
+	unsigned long p = d->next, end = p + DIRTY_CHUNK;
+
+	if (end > d->pages)
+		end = d->pages;
+	for (; p < end; p++)
+		dirty_write(d->buf + p * PAGE_WORDS, d->gen + 1, p);
+	d->written += end - d->next;
+	d->next = end;
+	if (end == d->pages) {
+		d->gen++;
+		d->next = 0;
+		d->passes++;
+	}
+}
+
+static void dirty_setup(struct dirty *d, unsigned long kib)
+{
+	unsigned long free_kib = alloc_free() / 1024;
+
+	memset(d, 0, sizeof(*d));
+	if (kib > free_kib) {
+		report_skip("memory written during the migration: dirty=%lu KiB is more than the "
+			    "%lu KiB the guest has free (give QEMU more -m)", kib, free_kib);
+		return;
+	}
+	if (kib % 4)
+		report_abort("dirty=%lu: the buffer is whole 4 KiB pages (a multiple of 4)", kib);
+	d->pages = kib / 4;
+	d->buf = alloc_pages(kib * 1024);
+	for (unsigned long p = 0; p < d->pages; p++)
+		dirty_write(d->buf + p * PAGE_WORDS, 0, p);
+	report_info("dirty: %lu KiB at 0x%lx (pages: %lu), written during each migration",
+		    kib, (unsigned long)(uintptr_t)d->buf, d->pages);
+	migrate_set_workload(dirty_work, d);
+}
+
+/* dirty_corrupt=1: the middle page as a copy older than its last write. */
+static void dirty_corrupt(struct dirty *d)
+{
+	unsigned long p = d->pages / 2;
+	u64 *page = d->buf + p * PAGE_WORDS;
+
+	page[GEN_HEAD] = (p < d->next ? d->gen + 1 : d->gen) - 1;
+}
+
+/* After the ack: every page as the write order says, then a new count. */
+static void dirty_check(struct dirty *d, const struct migration *m, u64 freq)
+{
+	u64 ticks = m->counter > m->sent ? m->counter - m->sent : 0;
+	unsigned long wait_ms = (unsigned long)(freq >= 1000 ? ticks / (freq / 1000) : 0);
+	unsigned long kib = d->pages * 4, bad = 0, first = 0;
+	u64 want_first = 0;
+
+	for (unsigned long p = 0; p < d->pages; p++) {
+		const u64 *page = d->buf + p * PAGE_WORDS;
+		u64 want = p < d->next ? d->gen + 1 : d->gen;
+
+		if (page[GEN_HEAD] == want && page[GEN_TAIL] == want && page[IDX] == p)
+			continue;
+		if (!bad++) {
+			first = p;
+			want_first = want;
+		}
+	}
+	if (bad) {
+		const u64 *page = d->buf + first * PAGE_WORDS;
+
+		report_fail("memory written during the migration survived it (%lu passes over %lu KiB "
+			    "in %lu ms; page %lu at 0x%lx holds generation %lu (head) %lu (tail), index "
+			    "%lu: expected generation %lu, index %lu; %lu of %lu pages wrong)",
+			    d->passes, kib, wait_ms, first, (unsigned long)(uintptr_t)page,
+			    (unsigned long)page[GEN_HEAD], (unsigned long)page[GEN_TAIL],
+			    (unsigned long)page[IDX], (unsigned long)want_first, first, bad, d->pages);
+	} else if (!d->passes) {
+		report_pass("memory written during the migration survived it (0 passes over %lu KiB "
+			    "in %lu ms: the ack came before a whole pass, %lu pages written; every page "
+			    "as last written)", kib, wait_ms, d->written);
+	} else {
+		report_pass("memory written during the migration survived it (%lu passes over %lu KiB "
+			    "in %lu ms, every page as last written)", d->passes, kib, wait_ms);
+	}
+	d->passes = d->written = 0;
+}
 
 /*
  * The counter's rate against the host's clock over rate_ms.  The host's
@@ -50,19 +181,25 @@ static void check_rate(u64 freq, unsigned long rate_ms)
 
 int main(int argc, char **argv)
 {
-	unsigned long count = 1, rate_ms = 300, hang = 0;
+	unsigned long count = 1, rate_ms = 300, hang = 0, dirty_kib = 0, corrupt = 0;
 	struct guest_view *before = guest_view_collect();
 	u64 freq = timer_freq();
+	struct dirty dirty;
 
 	arg_ulong(argc, argv, "count", &count);
 	arg_ulong(argc, argv, "rate_ms", &rate_ms);
 	arg_ulong(argc, argv, "hang", &hang);
+	arg_ulong(argc, argv, "dirty", &dirty_kib);
+	arg_ulong(argc, argv, "dirty_corrupt", &corrupt);
 	if (!count) {
 		migrate_skip("count=0");
 		report_skip("count=0: no migration requested");
 		return report_summary();
 	}
 	view_print(before->view);
+	memset(&dirty, 0, sizeof(dirty));
+	if (dirty_kib)
+		dirty_setup(&dirty, dirty_kib);
 	for (unsigned long i = 1; i <= count; i++) {
 		struct migration m;
 		struct guest_view *after;
@@ -75,6 +212,11 @@ int main(int argc, char **argv)
 			cpu_relax();
 		report(m.counter >= last, "CNTVCT_EL0 did not go back (0x%lx before, 0x%lx after)",
 		       (unsigned long)last, (unsigned long)m.counter);
+		if (dirty.pages) {
+			if (corrupt && i == 1)
+				dirty_corrupt(&dirty);
+			dirty_check(&dirty, &m, freq);
+		}
 		after = guest_view_collect();
 		diffs = view_compare(before->view, after->view);
 		report(!diffs, "the guest's view is unchanged (%u keys, %u differ)", before->view->n, diffs);
