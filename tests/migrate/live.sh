@@ -1,7 +1,8 @@
 #!/bin/bash
 # Live migration through arm/run and host/gvmigrate: same host over a unix
-# socket, ping-pong, TCP on loopback and between two network namespaces, and
-# what the guest must catch itself (a changed MIDR, a changed CNTFRQ).
+# socket, ping-pong, TCP on loopback and between two network namespaces,
+# memory the guest writes while it is migrated (dirty=), and what the guest
+# must catch itself (a changed MIDR, a changed CNTFRQ, a stale page).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 cd "$T_ROOT" || exit 2
@@ -20,8 +21,34 @@ mig_run "ping-pong: 6 migrations in one run" 0 40 MIGRATION=unix -- \
 t_grep "ping-pong: the sixth migration happened" '^gvmigrate: migration 6 \(unix\): destination 5 -> destination 6' "$T_OUT"
 t_grep "ping-pong: the guest checked after each" '^PASS: migration 6: the guest.s view is unchanged' "$T_OUT"
 
-mig_run "tcp on loopback" 0 30 MIGRATION=tcp -- arm/migrate.flat -append 'count=2 rate_ms=0'
+mig_run "tcp on loopback, writing 1 MiB during each migration" 0 30 MIGRATION=tcp -- \
+	arm/migrate.flat -append 'count=2 rate_ms=0 dirty=1024'
 t_grep "tcp: QEMU chose a loopback port" '^gvmigrate: migration 2 \(tcp\)' "$T_OUT"
+t_grep "tcp: the memory written during the migration arrived" \
+	'^PASS: migration 2: memory written during the migration survived it \([0-9]+ passes over 1024 KiB in [0-9]+ ms, every page as last written\)' "$T_OUT"
+
+# dirty=KIB: the guest writes every page of a buffer, pass after pass,
+# while it waits for each ack (QEMU's iterative copy with dirty logging),
+# and checks every page on the destination.  The first migration's wait
+# includes the destination's start, thousands of passes, so "at least one
+# pass" cannot fail by a fast machine.
+mig_run "dirty: 2 MiB written during each of 3 migrations" 0 40 MIGRATION=unix -- \
+	arm/migrate.flat -append 'count=3 rate_ms=0 dirty=2048'
+t_eq "dirty: one memory line per migration, each PASS" 3 \
+	"$(grep -cE '^PASS: migration [123]: memory written during the migration survived it \(([0-9]+) passes over 2048 KiB in [0-9]+ ms(, every page as last written|: the ack came before a whole pass, [0-9]+ pages written; every page as last written)\)$' "$T_OUT")"
+t_grep "dirty: the guest wrote whole passes while it waited" \
+	'^PASS: migration [123]: memory written during the migration survived it \([1-9][0-9]* passes over 2048 KiB' "$T_OUT"
+t_nogrep "dirty: no FAIL" '^(FAIL|ABORT):' "$T_OUT"
+# The check can fail: a stale copy of the middle page (256 of 512) after the ack.
+mig_run "dirty_corrupt: a stale page on the destination is caught by the guest" 1 30 MIGRATION=unix -- \
+	arm/migrate.flat -append 'count=1 rate_ms=0 dirty=2048 dirty_corrupt=1'
+t_grep "dirty_corrupt: the line FAILs naming the page and its values" \
+	'^FAIL: migration 1: memory written during the migration survived it \([0-9]+ passes over 2048 KiB in [0-9]+ ms; page 256 at 0x[0-9a-f]+ holds generation [0-9]+ \(head\) [0-9]+ \(tail\), index 256: expected generation [0-9]+, index 256; 1 of 512 pages wrong\)$' "$T_OUT"
+head_tail=$(sed -nE 's/^FAIL: migration 1: memory written .* holds generation ([0-9]+) \(head\) ([0-9]+) \(tail\), index 256: expected generation ([0-9]+),.*/\1 \2 \3/p' "$T_OUT")
+read -r g_head g_tail g_want <<<"$head_tail"
+t_check "dirty_corrupt: the head is one generation stale, the tail as last written ($head_tail)" \
+	test -n "$head_tail" -a "$((${g_head:-0} + 1))" = "${g_want:-x}" -a "${g_tail:-y}" = "${g_want:-x}"
+t_grep "dirty_corrupt: the run is a FAIL of the guest" '^arm/run: FAIL: the guest failed after 1 migration' "$T_OUT"
 
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
 	mig_run "tcp between two network namespaces" 0 30 MIGRATION=netns -- \
