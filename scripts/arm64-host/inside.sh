@@ -56,8 +56,13 @@ rm -rf guestview
 step clone git clone /gv/repo.git guestview || exit 1
 cd guestview || exit 1
 say "env commit=$(git rev-parse --short=12 HEAD) branch=$(git rev-parse --abbrev-ref HEAD)"
+# What the guests cannot see: this host is emulated by QEMU TESTBED_QEMU
+# (arm/run passes it to the payloads; the probes know that test bed's gaps).
+[ -z "${TESTBED_QEMU:-}" ] || export GUESTVIEW_HOST_FACTS="testbed_qemu=$TESTBED_QEMU"
 step make-run make run
 rc=$?
+# The suite's logs, for whoever reads the run afterwards (--out keeps them).
+mkdir -p "$out/make-run-logs" && cp -R logs/latest/. "$out/make-run-logs/" 2>/dev/null
 if [ "$CHECK" = 1 ]; then
 	step make-check make check || rc=1
 fi
