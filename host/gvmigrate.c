@@ -37,6 +37,18 @@
  *                        wait (-incoming) for one source holding the key, run the
  *                        guest to its end, report its verdict; PORT 0: any, the
  *                        "listening on" line says which
+ * A round trip (host A -> host B -> host A, the same running guest: an
+ * upgrade, then its rollback; a payload that asks twice, count=2):
+ *   --back-listen tcp:ADDR:PORT   (with --role source) listen there from the
+ *                        start; once migration 1 completed, receive the guest
+ *                        back (a fresh QEMU, the same command line, -incoming)
+ *                        from the one source holding the key, acknowledge it and
+ *                        report its verdict at home.  Leg 1 refused: the
+ *                        listener is closed unused (REFUSED, as without it)
+ *   --back-to tcp:HOST:PORT       (with --role destination) at the guest's
+ *                        request after migration 1, send it there as a source
+ *                        does (PASS: the other side reports the verdict); refused
+ *                        there, it stays and finishes here (REFUSED)
  *   --psk FILE           the key both halves hold (rolelink.h); connections
  *                        without it are refused and named
  *   --make-psk FILE      write a new key to FILE (mode 0600, never replaced) and exit
@@ -57,8 +69,20 @@
  *
  * TOKEN and STATUS as in tables/outcomes.def (STATUS is the exit status),
  * MIGRATIONS the number of migrations started, REASON one line for humans
- * (the diagnosis is in the lines above it).  Nothing is left behind: every
- * QEMU is stopped, the private directory (mode 0700) is removed.
+ * (the diagnosis is in the lines above it).  A --role half also prints,
+ * after each leg it took part in that completed (the guest moved), one
+ * line for a program to read (words in tables/migproto.h; for Python in
+ * tables/migproto.json):
+ *
+ *   gvmigrate: LEG N DIR PEER[ request_ms=MS][ total_ms=MS][ downtime_ms=MS][ setup_ms=MS]
+ *
+ * N the migration (1, 2 on the way back), DIR "out" (sent) or "in"
+ * (received), PEER the URI sent to or the address received from;
+ * request_ms the harness's time (out: request to QEMU's completion; in:
+ * the source's hello to the ack), the others QEMU's own (out only).  A
+ * figure the half does not have is left out, never printed as 0.
+ * Nothing is left behind: every QEMU is stopped, the private directory
+ * (mode 0700) is removed.
  */
 #include "gvmigrate.h"
 #include "migtls.h"
@@ -106,9 +130,10 @@ static void usage(FILE *f)
 		   "                 [--timeout SECONDS] [--expect-refusal REGEX]\n"
 		   "                 -- SRC_QEMU [ARGS...] [-- DST_QEMU [ARGS...]]\n"
 		   "       gvmigrate --role source --to tcp:HOST:PORT --psk FILE [--timeout SECONDS]\n"
-		   "                 [--link-timeout SECONDS] -- QEMU [ARGS...]\n"
+		   "                 [--back-listen tcp:ADDR:PORT] [--link-timeout SECONDS] -- QEMU [ARGS...]\n"
 		   "       gvmigrate --role destination --listen tcp:ADDR:PORT --psk FILE\n"
-		   "                 [--timeout SECONDS] -- QEMU [ARGS...]\n"
+		   "                 [--back-to tcp:HOST:PORT] [--timeout SECONDS] [--link-timeout SECONDS]\n"
+		   "                 -- QEMU [ARGS...]\n"
 		   "       gvmigrate --make-psk FILE\n"
 		   "       gvmigrate --list-modes\n");
 }
@@ -128,22 +153,35 @@ static long seconds(const char *opt, const char *val)
 	return v;
 }
 
-/* --role's options together: each half has its own, and none of the one-host run's. */
-static int check_role(const char *to, const char *listen, bool two_configs, bool one_host)
+/*
+ * --role's options together: each half has its own (the way back too:
+ * --back-listen is the source's, --back-to the destination's), and none
+ * of the one-host run's.
+ */
+static int check_role(const char *to, const char *listen, const char *back_listen, const char *back_to,
+		      bool two_configs, bool one_host)
 {
 	const char *role = R.role == ROLE_SOURCE ? "source" : "destination";
+	bool src = R.role == ROLE_SOURCE;
 
 	if (R.role == ROLE_NONE) {
-		if (to || listen || R.psk)
+		if (back_listen || back_to)
+			harness_error("%s belongs to --role %s", back_listen ? "--back-listen" : "--back-to",
+				      back_listen ? "source" : "destination");
+		else if (to || listen || R.psk)
 			harness_error("--to, --listen and --psk belong to --role source or destination");
-		return to || listen || R.psk ? -1 : 0;
+		return to || listen || R.psk || back_listen || back_to ? -1 : 0;
 	}
-	R.role_uri = R.role == ROLE_SOURCE ? to : listen;
+	R.role_uri = src ? to : listen;
+	R.back_uri = src ? back_listen : back_to;
 	if (!R.role_uri)
-		harness_error("--role %s needs %s tcp:HOST:PORT", role, R.role == ROLE_SOURCE ? "--to" : "--listen");
-	else if (R.role == ROLE_SOURCE ? listen != NULL : to != NULL)
-		harness_error("--role %s takes %s, not %s", role, R.role == ROLE_SOURCE ? "--to" : "--listen",
-			      R.role == ROLE_SOURCE ? "--listen" : "--to");
+		harness_error("--role %s needs %s tcp:HOST:PORT", role, src ? "--to" : "--listen");
+	else if (src ? listen != NULL : to != NULL)
+		harness_error("--role %s takes %s, not %s", role, src ? "--to" : "--listen", src ? "--listen" : "--to");
+	else if (src ? back_to != NULL : back_listen != NULL)
+		harness_error("--role %s takes %s, not %s (the way back: the source listens, the destination "
+			      "connects)", role, src ? "--back-listen" : "--back-to",
+			      src ? "--back-to" : "--back-listen");
 	else if (!R.psk)
 		harness_error("--role %s needs --psk FILE (the key both halves hold; gvmigrate --make-psk FILE)", role);
 	else if (one_host)
@@ -158,7 +196,7 @@ static int check_role(const char *to, const char *listen, bool two_configs, bool
 
 static int parse_args(int argc, char **argv)
 {
-	const char *to = NULL, *listen = NULL;
+	const char *to = NULL, *listen = NULL, *back_listen = NULL, *back_to = NULL;
 	bool one_host = false;
 	int i;
 
@@ -225,6 +263,10 @@ static int parse_args(int argc, char **argv)
 			to = val, i++;
 		} else if (!strcmp(a, "--listen")) {
 			listen = val, i++;
+		} else if (!strcmp(a, "--back-listen")) {
+			back_listen = val, i++;
+		} else if (!strcmp(a, "--back-to")) {
+			back_to = val, i++;
 		} else if (!strcmp(a, "--psk")) {
 			R.psk = val, i++;
 		} else if (!strcmp(a, "--make-psk")) {
@@ -260,7 +302,7 @@ static int parse_args(int argc, char **argv)
 			R.config[1] = &argv[j + 1];
 			break;
 		}
-	if (check_role(to, listen, R.config[1] != NULL, one_host))
+	if (check_role(to, listen, back_listen, back_to, R.config[1] != NULL, one_host))
 		return -1;
 	if (!R.config[1] || !R.config[1][0])
 		R.config[1] = R.config[0];

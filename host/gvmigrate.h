@@ -47,12 +47,16 @@ struct run {
 	unsigned int migrations;
 	/* The first foreign connection a QEMU of the run refused, kept when its slot is reused. */
 	char foreign_name[32], foreign[256];
-	/* --role: the half, its --to or --listen URI, the --psk key, the bound on one link */
+	/*
+	 * --role: the half, its --to or --listen URI, the way back of a round
+	 * trip (--back-listen of a source, --back-to of a destination; NULL:
+	 * one way), the --psk key, the bound on one link
+	 */
 	enum run_role role;
-	const char *role_uri, *psk;
+	const char *role_uri, *back_uri, *psk;
 	struct role_key key;
 	long link_timeout_s;
-	int listen_fd;			/* a destination's listening socket, or -1 */
+	int listen_fd;			/* a half's listening socket (--listen, --back-listen), or -1 */
 	/* The outcome's reason, for the RESULT line: set by the code that decides it. */
 	char why[RUN_WHY_MAX];
 };

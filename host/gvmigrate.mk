@@ -20,7 +20,7 @@ MIGSTREAM_SRCS := host/migstream.c host/cpregdiff.c host/regnames.c
 GVMIGRATE_SRCS := host/gvmigrate.c host/run.c host/migrate_ops.c host/diagnose.c \
 	host/evloop.c host/vm.c host/fpblock.c host/qmp.c host/linebuf.c host/proc.c host/netns.c host/util.c \
 	host/statefile.c host/rundir.c host/migtls.c host/tcppair.c \
-	host/roles.c host/rolelink.c host/sha256.c
+	host/roles.c host/rolesend.c host/rolerecv.c host/rolelink.c host/sha256.c
 GVSTREAM_SRCS := host/gvstream.c
 MIG_OBJS := $(patsubst %.c,%.o,$(MIGSTREAM_SRCS) $(GVMIGRATE_SRCS) $(GVSTREAM_SRCS))
 SYSREG_NAMES_DEPS := $(wildcard tables/sysreg_names.def)

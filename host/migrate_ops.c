@@ -415,6 +415,9 @@ int migrate_run(struct evloop *ev, struct vm *src, struct vm *dst, const char *u
 	return -1;
 }
 
+/* How long migrate_stats asks again for figures QEMU has not computed yet. */
+#define STATS_WAIT_MS 500
+
 void migrate_stats(struct evloop *ev, struct vm *src, struct mig_stats *st, uint64_t deadline)
 {
 	json_object *ret = NULL;
@@ -424,10 +427,13 @@ void migrate_stats(struct evloop *ev, struct vm *src, struct mig_stats *st, uint
 	evloop_wait(ev, src_final_cond, src, deadline);
 	/*
 	 * QEMU 7.2 emits "completed" a moment before its migration thread
-	 * computes total-time: an answer with total-time 0 is asked again (a
-	 * few QMP round trips, no sleeping).
+	 * computes total-time: an answer with total-time 0 is asked again (QMP
+	 * round trips, no sleeping).  Five were too few on a loaded machine
+	 * (figures missing in about one run in three): up to STATS_WAIT_MS.
 	 */
-	for (int tries = 0; tries < 5; tries++) {
+	uint64_t until = now_ms() + STATS_WAIT_MS;
+
+	for (int tries = 0; tries < 5 || now_ms() < until; tries++) {
 		json_object_put(ret);
 		ret = NULL;
 		if (src->proc.exited || qmp_exec(ev, src, "query-migrate", NULL, &ret, deadline))

@@ -47,4 +47,35 @@
 #define MIGLINK_NONCE		"nonce="
 #define MIGLINK_MAC		"mac="
 
+/*
+ * What a --role half prints on stdout after each leg it took part in that
+ * completed (the guest moved), for programs such as the kernel matrix that
+ * must not parse prose; a refused leg has none (the RESULT line says why):
+ *
+ *   gvmigrate: LEG N DIR PEER [NAME=VALUE...]
+ *
+ * N is the migration (1 out of the source, 2 the way back), DIR "out" on
+ * the half that sent the guest, "in" on the one that received it, PEER the
+ * other half ("out": the URI it connected to; "in": the address the
+ * connection came from).  Values are whole milliseconds; a figure this half
+ * does not have is left out, never printed as 0:
+ *
+ *   request_ms   out: from the guest's request to QEMU's "completed";
+ *                in:  from the source's authenticated hello (sent at the
+ *                     request) to the guest's ack on this side
+ *   total_ms, downtime_ms, setup_ms
+ *                out: QEMU's own figures (query-migrate of the sending QEMU)
+ *
+ * tables/migproto-gen writes these words (and the ones above) for bash
+ * (tables/migproto.bash) and Python (tables/migproto.json).
+ */
+#define MIGLEG_PREFIX		"gvmigrate:"
+#define MIGLEG			"LEG"
+#define MIGLEG_OUT		"out"
+#define MIGLEG_IN		"in"
+#define MIGLEG_REQUEST_MS	"request_ms="
+#define MIGLEG_TOTAL_MS		"total_ms="
+#define MIGLEG_DOWNTIME_MS	"downtime_ms="
+#define MIGLEG_SETUP_MS		"setup_ms="
+
 #endif

@@ -8,7 +8,11 @@
 #   tables/bulkproto.bash   the bulk channel's words (tables/bulkproto.h) for
 #                    arm/run; the generator refuses a word bash cannot take
 #                    as it is
-#   tables-clean     removes gen/ and tables/bulkproto.bash
+#   tables/migproto.json   the migration protocol's words (tables/migproto.h:
+#                    the console's, the link's, gvmigrate's LEG line) for
+#                    Python, by tables/migproto-gen (the top Makefile builds
+#                    it, and tables/migproto.bash with it)
+#   tables-clean     removes gen/, tables/bulkproto.bash and tables/migproto.json
 #
 # gen/ is a build output (.gitignore); -Igen is in the guest's and gvfp's
 # flags.  Objects that include the header list it as an order-only
@@ -39,6 +43,12 @@ $(BULKPROTO_BASH): tables/bulkproto.h tables/gen-bulkproto.awk
 	$(quiet) GEN $@
 	$(Q)$(AWK) -f tables/gen-bulkproto.awk $< >$@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
+MIGPROTO_JSON := tables/migproto.json
+all: $(MIGPROTO_JSON)
+$(MIGPROTO_JSON): tables/migproto-gen
+	$(quiet) GEN $@
+	$(Q)$< json >$@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+
 .PHONY: tables-clean
 tables-clean:
-	rm -rf $(GEN_DIR) $(BULKPROTO_BASH)
+	rm -rf $(GEN_DIR) $(BULKPROTO_BASH) $(MIGPROTO_JSON)

@@ -10,6 +10,9 @@
 # users' tests: connections that sent nothing or 200+ bytes); each is
 # refused and named, and the destination's RESULT line names the first --
 # so the lines below allow such a note on the destination's RESULT.
+# Round trips (9-12): A (--role source --back-listen) -> B (--role
+# destination --back-to) -> A, the same guest asking twice (count=2); each
+# half prints a LEG line per completed leg (tables/migproto.h).
 # quick-check: skip (many QEMUs, two per run)
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
@@ -40,6 +43,18 @@ qemu() {
 		-machine virt,gic-version=3 -cpu cortex-a57 -accel tcg -kernel arm/migrate.flat -name "$marker"
 }
 
+# said_port FILE: the port of FILE's first "listening on" line, once it is
+# there (up to 30 s), or nothing.
+said_port() {
+	local i p=
+	for ((i = 0; i < 300; i++)); do
+		p=$(sed -n 's/^gvmigrate: listening on tcp:127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$1" 2>/dev/null | head -n 1)
+		[ -n "$p" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$p"
+}
+
 # pair DESC MAX: a destination (DST_ENV, DST_OPTS, DST_QEMU_ARGS) and a source
 # (SRC_OPTS, SRC_QEMU_ARGS) to it; the source starts once the destination
 # said its port (after INTRUDE, a command run with $port, if set).  Sets
@@ -55,12 +70,7 @@ pair() {
 	env TMPDIR="$dtmp" "${DST_ENV[@]}" host/gvmigrate --role destination --listen tcp:127.0.0.1:0 \
 		--psk "$tmp/key" "${DST_OPTS[@]}" -- $(qemu) "${DST_QEMU_ARGS[@]}" >"$DST_OUT" 2>&1 &
 	dpid=$!
-	port=
-	for ((i = 0; i < 300; i++)); do
-		port=$(sed -n 's/^gvmigrate: listening on tcp:127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$DST_OUT" 2>/dev/null)
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
+	port=$(said_port "$DST_OUT")
 	if [ -z "$port" ]; then
 		t_fail "$desc: the destination said no port"; sed 's/^/#   /' "$DST_OUT"; wait; return
 	fi
@@ -227,6 +237,173 @@ last "term: the verdict says where" "$tmp/term.out" '^gvmigrate: RESULT INTERRUP
 t_check "term: no QEMU left" bash -c "! pgrep -f -- '[q]emu-system.*$marker' >/dev/null"
 t_eq "term: nothing left in TMPDIR" "" "$(ls -A "$tmp/term")"
 
+# ---- Round trips: host A -> host B -> host A, the same running guest ----
+
+# free_port: a port nothing listens on now, below the ephemeral range (so no
+# outgoing connection takes it meanwhile): A's --back-listen must be known
+# before B starts (B's --back-to), and B's port before A starts (A's --to).
+free_port() {
+	python3 -c '
+import random, socket
+for _ in range(100):
+    p = random.randint(20000, 32000); s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()'
+}
+
+# not_listening DESC PORT...: nothing listens on any of the ports any more.
+not_listening() {
+	local desc=$1 p; shift
+	for p; do
+		if [ -n "$(ss -Hltn "sport = :$p")" ]; then t_fail "$desc: port $p still listening"; return; fi
+	done
+	t_ok "$desc: nothing listens on port$( (($# > 1)) && echo s) $*"
+}
+
+# trip DESC MAX: B, a destination (B_OPTS, B_QEMU_ARGS) with --back-to
+# (BACK_TO, or A's back port), then A, a source to B (A_OPTS, A_QEMU_ARGS)
+# with --back-listen on a free port (aport); DURING, if set, is a command
+# run in the background meanwhile.  Sets A_RC, B_RC, A_OUT, B_OUT;
+# checks the bound, that no QEMU of the trip is left, both TMPDIRs are empty
+# and neither port listens any more.
+trip() {
+	local desc=$1 max=$2 t0 ms atmp btmp bpid wpid
+	marker=gvrole-$$-$RANDOM
+	atmp=$tmp/a-$marker btmp=$tmp/b-$marker
+	mkdir -m 700 "$atmp" "$btmp"
+	A_OUT=$tmp/$marker.a B_OUT=$tmp/$marker.b
+	aport=$(free_port)
+	t0=$(date +%s%N)
+	env TMPDIR="$btmp" host/gvmigrate --role destination --listen tcp:127.0.0.1:0 \
+		--back-to "${BACK_TO:-tcp:127.0.0.1:$aport}" --psk "$tmp/key" "${B_OPTS[@]}" \
+		-- $(qemu) "${B_QEMU_ARGS[@]}" >"$B_OUT" 2>&1 &
+	bpid=$!
+	port=$(said_port "$B_OUT")
+	if [ -z "$port" ]; then
+		t_fail "$desc: B said no port"; sed 's/^/#   /' "$B_OUT"; kill "$bpid"; wait "$bpid"; return
+	fi
+	[ -z "${DURING:-}" ] || { eval "$DURING" & wpid=$!; }
+	env TMPDIR="$atmp" host/gvmigrate --role source --to "tcp:127.0.0.1:$port" \
+		--back-listen "tcp:127.0.0.1:$aport" --psk "$tmp/key" "${A_OPTS[@]}" \
+		-- $(qemu) "${A_QEMU_ARGS[@]}" >"$A_OUT" 2>&1
+	A_RC=$?
+	[ -z "${DURING:-}" ] || wait "$wpid"
+	wait "$bpid"
+	B_RC=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ "$ms" -le $((max * 1000)) ]; then t_ok "$desc: both ended within ${max}s (${ms} ms)"
+	else t_fail "$desc: took ${ms} ms, more than ${max}s"; fi
+	if pgrep -f -- "[q]emu-system.*$marker" >/dev/null; then
+		t_fail "$desc: a QEMU is still there"; pkill -9 -f -- "[q]emu-system.*$marker"
+	else t_ok "$desc: no QEMU left"; fi
+	if [ -z "$(ls -A "$atmp" "$btmp" | grep -v ':$' | grep .)" ]; then t_ok "$desc: nothing left in either TMPDIR"
+	else t_fail "$desc: left: $(ls -A "$atmp" "$btmp" | tr '\n' ' ')"; fi
+	not_listening "$desc" "$port" "$aport"
+}
+
+# The LEG line's words, as tables/migproto.h has them (tables/migproto.json).
+leg_re() { # N DIR: a LEG line's start
+	printf '^gvmigrate: LEG %s %s [^ ]+( [a-z_]+=[0-9]+)*' "$1" "$2"
+}
+
+# 9. A round trip: A -> B (upgrade), B -> A (rollback); the guest compares
+#    its view after each (count=2) and passes at home.
+A_OPTS=(--timeout 90) B_OPTS=(--timeout 90)
+A_QEMU_ARGS=(-append 'count=2 rate_ms=0') B_QEMU_ARGS=(-append 'count=2 rate_ms=0')
+unset BACK_TO
+trip "round trip" 90
+t_eq "round trip: A exits 0" 0 "$A_RC"
+t_eq "round trip: B exits 0" 0 "$B_RC"
+t_grep "round trip: A listens for the way back from its start" '^gvmigrate: listening on tcp:127\.0\.0\.1:[0-9]+ for the guest.s way back' "$A_OUT"
+last "round trip: A's RESULT line, 2 migrations, the guest's verdict at home" "$A_OUT" '^gvmigrate: RESULT PASS 0 2 migration 1 to tcp:127\.0\.0\.1:[0-9]+ completed; migration 2 from 127\.0\.0\.1:[0-9]+ received; the guest PASSED back on the source$'
+last "round trip: B's RESULT line, 2 migrations, the verdict on the other side" "$B_OUT" '^gvmigrate: RESULT PASS 0 2 migration 1 from 127\.0\.0\.1:[0-9]+ received; migration 2 to tcp:127\.0\.0\.1:[0-9]+ completed: the other side runs the guest and reports its verdict$'
+t_grep "round trip: the guest compared its view on B after migration 1" "^PASS: migration 1: the guest.s view is unchanged \([0-9]+ keys, 0 differ\)" "$B_OUT"
+t_grep "round trip: the guest compared its view at home after migration 2" "^PASS: migration 2: the guest.s view is unchanged \([0-9]+ keys, 0 differ\)" "$A_OUT"
+t_grep "round trip: A's LEG 1 out has QEMU's total time and downtime" "$(leg_re 1 out) request_ms=[0-9]+ total_ms=[0-9]+ downtime_ms=[0-9]+" "$A_OUT"
+t_grep "round trip: A's LEG 2 in" "$(leg_re 2 in) request_ms=[0-9]+$" "$A_OUT"
+t_grep "round trip: B's LEG 1 in" "$(leg_re 1 in) request_ms=[0-9]+$" "$B_OUT"
+t_grep "round trip: B's LEG 2 out has QEMU's total time and downtime" "$(leg_re 2 out) request_ms=[0-9]+ total_ms=[0-9]+ downtime_ms=[0-9]+" "$B_OUT"
+t_nogrep "round trip: no LEG figure printed as a placeholder" '^gvmigrate: LEG .*=(-|$| )' "$A_OUT"
+# The words come from tables/migproto.json, which Python readers use.
+if [ -f tables/migproto.json ]; then
+	t_check "round trip: A's and B's LEG lines parse with tables/migproto.json's words" python3 -c '
+import json, sys
+w = json.load(open("tables/migproto.json"))
+p, fields = w["words"]["MIGLEG_PREFIX"] + " " + w["words"]["MIGLEG"] + " ", set(w["leg_fields"])
+legs = {}
+for path in sys.argv[1:]:
+    for line in open(path, errors="replace"):
+        if line.startswith(p):
+            n, d, peer, *kv = line[len(p):].split()
+            kv = dict(x.split("=") for x in kv)
+            assert set(kv) <= fields and d in (w["words"]["MIGLEG_OUT"], w["words"]["MIGLEG_IN"]), line
+            legs[(n, d)] = kv
+assert set(legs) == {("1", "out"), ("1", "in"), ("2", "out"), ("2", "in")}, legs
+assert all("total_ms" in legs[(n, "out")] and "downtime_ms" in legs[(n, "out")] for n in "12"), legs' "$A_OUT" "$B_OUT"
+fi
+
+# 10. The way back refused: B's --back-to is C, a destination with another
+#     CPU (cortex-a57 -> max: the load fails).  The guest stays on B, is
+#     acknowledged there and finishes there (REFUSED); A waits for it to its
+#     own bound and says what it waited for (TIMEOUT, no hang).
+marker=gvrole-$$-c
+cmarker=$marker
+mkdir -m 700 "$tmp/c"
+env TMPDIR="$tmp/c" host/gvmigrate --role destination --listen tcp:127.0.0.1:0 --psk "$tmp/key" \
+	--timeout 90 -- $(qemu) -cpu max -append 'count=2 rate_ms=0' >"$tmp/c.out" 2>&1 &
+cpid=$!
+cport=$(said_port "$tmp/c.out")
+BACK_TO=tcp:127.0.0.1:$cport A_OPTS=(--timeout 30)
+trip "the way back refused" 90
+wait "$cpid"
+C_RC=$?
+t_eq "back refused: B exits REFUSED (79)" 79 "$B_RC"
+last "back refused: B says the way back was refused and the guest finished on B" "$B_OUT" "^gvmigrate: RESULT REFUSED 79 2 migration 1 from 127\.0\.0\.1:[0-9]+ received; the way back \(migration 2 to tcp:127\.0\.0\.1:$cport\) was refused \(.+\); the guest stayed on the destination and PASSED$"
+t_grep "back refused: the guest runs on B again" '^gvmigrate: the guest (runs on the destination again|was .* resumed it)' "$B_OUT"
+t_grep "back refused: the guest compared its view on B after the refusal" "^PASS: migration 2: the guest.s view is unchanged" "$B_OUT"
+t_grep "back refused: B's LEG 1 in" "$(leg_re 1 in)" "$B_OUT"
+t_nogrep "back refused: no LEG 2 on B (the guest did not move)" '^gvmigrate: LEG 2 ' "$B_OUT"
+t_eq "back refused: A exits TIMEOUT (124)" 124 "$A_RC"
+last "back refused: A names migration 1 and what it waited for" "$A_OUT" '^gvmigrate: RESULT TIMEOUT 124 1 migration 1 to tcp:127\.0\.0\.1:[0-9]+ completed; no source connected within 30s while waiting for the guest to come back$'
+t_eq "back refused: C exits REFUSED (79)" 79 "$C_RC"
+t_check "back refused: no QEMU of C left" bash -c "! pgrep -f -- '[q]emu-system.*$cmarker' >/dev/null"
+t_eq "back refused: nothing left in C's TMPDIR" "" "$(ls -A "$tmp/c")"
+not_listening "back refused: C" "$cport"
+unset BACK_TO
+
+# 11. Leg 1 refused (B has another CPU): the guest stays on A, A closes its
+#     back listener unused and stays REFUSED, as without --back-listen.
+#     DURING looks at the port once A said it closed it, while the guest
+#     still works on A (its rate checks, rate_ms=300, keep it there).
+A_OPTS=(--timeout 90) B_OPTS=(--timeout 90)
+A_QEMU_ARGS=(-cpu max -append 'count=2 rate_ms=300') B_QEMU_ARGS=(-cpu max,sve=off -append 'count=2 rate_ms=0')
+DURING='for ((i = 0; i < 1200; i++)); do
+		grep -q "^gvmigrate: closed the --back-listen" "$A_OUT" 2>/dev/null && break; sleep 0.05; done
+	{ pgrep -f -- "[q]emu-system.*$marker" >/dev/null && echo "A running"; ss -Hltn "sport = :$aport"; } >"$tmp/during"'
+trip "leg 1 refused" 90
+unset DURING
+t_eq "leg 1 refused: once closed, nothing listens on A's back port while the guest still runs on A" \
+	"A running" "$(cat "$tmp/during")"
+t_eq "leg 1 refused: A exits REFUSED (79)" 79 "$A_RC"
+last "leg 1 refused: A's verdict as without --back-listen" "$A_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused by the destination \(.+\); the guest resumed on the source and PASSED$'
+t_grep "leg 1 refused: A closed its back listener unused" '^gvmigrate: closed the --back-listen listener unused' "$A_OUT"
+t_grep "leg 1 refused: the guest asked again and stayed on A" '^gvmigrate: the guest asked again \(request [0-9]+\); migration 1 was refused, so it stays on the source$' "$A_OUT"
+t_nogrep "leg 1 refused: no LEG line on A" '^gvmigrate: LEG ' "$A_OUT"
+t_eq "leg 1 refused: B exits REFUSED (79)" 79 "$B_RC"
+
+# 12. Without --back-to a destination still takes one migration: a second
+#     request there is a harness error, as before round trips.
+DST_ENV=() DST_OPTS=(--timeout 60) SRC_OPTS=(--psk "$tmp/key" --timeout 60)
+DST_QEMU_ARGS=(-append 'count=2 rate_ms=0') SRC_QEMU_ARGS=(-append 'count=2 rate_ms=0')
+pair "two requests without --back-to" 60
+t_eq "one way: destination exits HARNESS_ERROR (3)" 3 "$DST_RC"
+last "one way: the destination says it takes one" "$DST_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 1 the guest asked for another migration \(request 2\): a --role destination takes one'
+t_eq "one way: source exits 0" 0 "$SRC_RC"
+
 # Options: each half needs its own, and the key.
 t_status "no --psk: a harness error" 3 host/gvmigrate --role source --to tcp:127.0.0.1:1 -- /bin/true
 last "no --psk: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --role source needs --psk FILE'
@@ -234,4 +411,20 @@ chmod 644 "$tmp/other-key"
 t_status "a key others can read: a harness error" 3 host/gvmigrate --role destination --listen tcp:127.0.0.1:0 \
 	--psk "$tmp/other-key" -- /bin/true
 last "a key others can read: named" "$T_OUT" "^gvmigrate: RESULT HARNESS_ERROR 3 0 --psk $tmp/other-key: must be a regular file of this user that nobody else can read"
+# The way back's options: --back-listen is the source's, --back-to the destination's.
+t_status "--back-listen on a destination: a harness error" 3 host/gvmigrate --role destination \
+	--listen tcp:127.0.0.1:0 --back-listen tcp:127.0.0.1:0 --psk "$tmp/key" -- /bin/true
+last "--back-listen on a destination: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --role destination takes --back-to, not --back-listen'
+t_status "--back-to on a source: a harness error" 3 host/gvmigrate --role source --to tcp:127.0.0.1:1 \
+	--back-to tcp:127.0.0.1:1 --psk "$tmp/key" -- /bin/true
+last "--back-to on a source: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --role source takes --back-listen, not --back-to'
+t_status "--back-to without --role: a harness error" 3 host/gvmigrate --back-to tcp:127.0.0.1:1 -- /bin/true
+last "--back-to without --role: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --back-to belongs to --role destination$'
+t_status "--back-listen without --role: a harness error" 3 host/gvmigrate --back-listen tcp:127.0.0.1:0 -- /bin/true
+last "--back-listen without --role: named" "$T_OUT" '^gvmigrate: RESULT HARNESS_ERROR 3 0 --back-listen belongs to --role source$'
+mkdir -m 700 "$tmp/badback"
+t_status "--back-listen that is no tcp:ADDR:PORT: a harness error" 3 env TMPDIR="$tmp/badback" host/gvmigrate \
+	--role source --to tcp:127.0.0.1:1 --back-listen 127.0.0.1:0 --psk "$tmp/key" -- /bin/true
+last "--back-listen that is no tcp:ADDR:PORT: named" "$T_OUT" "^gvmigrate: RESULT HARNESS_ERROR 3 0 --back-listen '127\.0\.0\.1:0': expected tcp:HOST:PORT$"
+t_eq "--back-listen that is no tcp:ADDR:PORT: nothing left in TMPDIR" "" "$(ls -A "$tmp/badback")"
 t_done
