@@ -33,7 +33,7 @@ int role_listen(struct run *r, const char *uri, const char *opt, const char *wha
 		return -1;
 	}
 	/* Reachable by anyone who can reach the address: only the --psk key gets a stream in. */
-	printf("gvmigrate: listening on %s for %s\n", actual, what);
+	printf(MIGROLE_LISTENING " %s for %s\n", actual, what);
 	return 0;
 }
 
@@ -175,7 +175,17 @@ static int take_stream(struct run *r, struct vm *vm, int fd, const struct role_p
 	printf("gvmigrate: migration %u (request %u) from %s: the source holds the key; its stream goes to "
 	       "the %s's QEMU\n", r->migrations, p->seq, peer, vm->name);
 	inject_fault(r, vm);
-	w = evloop_wait(&r->ev, run_resumed_or_gone, vm, r->deadline);
+	/*
+	 * The stream is bounded as the sending side bounds it (--link-timeout):
+	 * a link that drops leaves the receiving QEMU waiting for bytes that
+	 * never come, while the source has cancelled and resumed the guest.
+	 */
+	w = evloop_wait(&r->ev, run_resumed_or_gone, vm, role_bound_ms(r, r->link_timeout_s * 1000));
+	if (w == WAIT_TIMEOUT && now_ms() < r->deadline) {
+		run_say(r, "migration %u from %s did not arrive within %lds (--link-timeout): the source keeps "
+			"the guest", r->migrations, peer, r->link_timeout_s);
+		return EXIT_REFUSED;
+	}
 	if (w != WAIT_OK)
 		return role_wait_end(r, w, "while the migration came in");
 	if (!vm->resumed || vm->proc.exited) {

@@ -4,6 +4,7 @@
  * failure is reported with the QEMU it concerns and the phase it was in.
  */
 #include "gvmigrate.h"
+#include "roles.h"
 #include "migproto.h"
 #include "migtls.h"
 #include "tcppair.h"
@@ -465,6 +466,17 @@ static int migrate_to(struct run *r, struct vm *cur, struct vm *next, int cur_cf
 		       st.downtime_ms, st.setup_ms);
 	else
 		printf("QEMU: no figures\n");
+	/* The same figures for programs (tables/migproto.h's LEG line); PEER: the mode. */
+	{
+		struct role_leg leg = { .n = r->migrations, .dir = MIGLEG_OUT,
+					.request_ms = (long)((t1 - t0) / 1000000),
+					.total_ms = st.total_ms > 0 ? st.total_ms : -1,
+					.downtime_ms = st.total_ms > 0 ? st.downtime_ms : -1,
+					.setup_ms = st.total_ms > 0 ? st.setup_ms : -1 };
+
+		snprintf(leg.peer, sizeof(leg.peer), "%s", r->mode);
+		role_leg_line(&leg);
+	}
 	return 0;
 }
 

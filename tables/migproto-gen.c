@@ -23,6 +23,7 @@ static const struct { const char *name, *value; } words[] = {
 	W(MIGLINK_NONCE), W(MIGLINK_MAC),
 	W(MIGLEG_PREFIX), W(MIGLEG), W(MIGLEG_OUT), W(MIGLEG_IN),
 	W(MIGLEG_REQUEST_MS), W(MIGLEG_TOTAL_MS), W(MIGLEG_DOWNTIME_MS), W(MIGLEG_SETUP_MS),
+	W(MIGROLE_LISTENING),
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 

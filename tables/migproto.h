@@ -60,6 +60,10 @@
  * connection came from).  Values are whole milliseconds; a figure this half
  * does not have is left out, never printed as 0:
  *
+ * A run with both QEMUs on one machine (--mode) prints the same line for
+ * each migration, DIR "out", PEER the mode (unix, tcp), request_ms from
+ * the guest's request to its ack on the destination.
+ *
  *   request_ms   out: from the guest's request to QEMU's "completed";
  *                in:  from the source's authenticated hello (sent at the
  *                     request) to the guest's ack on this side
@@ -77,5 +81,17 @@
 #define MIGLEG_TOTAL_MS		"total_ms="
 #define MIGLEG_DOWNTIME_MS	"downtime_ms="
 #define MIGLEG_SETUP_MS		"setup_ms="
+
+/*
+ * What a --role half prints once it listens (the destination's --listen,
+ * the source's --back-listen), before any QEMU of its starts:
+ *
+ *   gvmigrate: listening on tcp:ADDR:PORT for WHOM
+ *
+ * The kernel matrix (scripts/matrix/lib/live.bash) sends a cell's source
+ * its half only after its destination said this, so the guest's request
+ * never finds nothing listening.
+ */
+#define MIGROLE_LISTENING	"gvmigrate: listening on"
 
 #endif
