@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import hosttools as ht
+import livecells
 import pins as pincells
 from matrixfile import SCHEMA, result_word, status_of
 
@@ -167,7 +168,9 @@ def build_kernel(out, kid):
     if measures.get("qemu-startup") is not None:
         k["timings"]["qemu_startup_ms"] = measures["qemu-startup"]
     tests = suite_tests(suitedir)
-    if tests is not None:
+    if run_env.get("suite") == "0":
+        k["suite"] = "skipped"   # not asked for (--no-suite): no results are missing
+    elif tests is not None:
         k["tests"] = tests
         k["suite"] = {"junit": os.path.join(suitedir, "junit.xml"),
                       "tap": os.path.join(suitedir, "suite.tap")}
@@ -285,11 +288,18 @@ def missing(v):
     return "missing" if v is None else str(v)
 
 
-def build_cell(out, a, b, notrun):
+def build_cell(out, a, b, notrun, mode="saved", fault=""):
     cell = {"from": a["id"], "to": b["id"], "from_label": a["label"], "to_label": b["label"]}
-    t = b.get("_runs", {}).get("restore-" + a["id"])
+    suffix = "." + fault if fault else ""
+    if fault:
+        cell["fault"] = fault
+    if mode == "live":
+        t = True if livecells.build_live_cell(out, a, b, cell, suffix) else None
+    else:
+        cell["mode"] = "saved"
+        t = b.get("_runs", {}).get("restore-" + a["id"])
     if t is None:
-        reason = notrun.get((a["id"], b["id"]))
+        reason = notrun.get((a["id"] + suffix, b["id"]))
         if reason is None:
             if b["status"] != "ok":
                 reason = "%s: %s" % (b["label"], b["reason"] or b["status"])
@@ -298,6 +308,11 @@ def build_cell(out, a, b, notrun):
             else:
                 reason = "not run"
         cell.update(status="not-run", summary=reason)
+        return cell
+    if mode == "live":
+        if cell["status"] == "refused" and a is not b:
+            # The registers behind a refusal: the way there, or back.
+            cell["registers"] = stream_diff(a, b) if cell.get("refused_leg") == 1 else stream_diff(b, a)
         return cell
     with open(t["log"], encoding="utf-8", errors="replace") as f:
         lines = f.read().split("\n")
@@ -341,6 +356,20 @@ def build_cell(out, a, b, notrun):
     return cell
 
 
+def fault_cells(kernels):
+    """(a, b, fault) of the fault cells that ran (runs named live-in-kA.FAULT on b)."""
+    found = []
+    for b in kernels:
+        for name in sorted(b.get("_runs", {})):
+            if not name.startswith("live-in-") or "." not in name:
+                continue
+            src, fault = name[len("live-in-"):].split(".", 1)
+            a = next((k for k in kernels if k["id"] == src), None)
+            if a is not None:
+                found.append((a, b, fault))
+    return found
+
+
 def stream_diff(a, b):
     if not a.get("stream") or not b.get("stream"):
         return None
@@ -373,7 +402,9 @@ def build(out):
                     notrun.setdefault((parts[0], parts[1]), parts[2])
     except FileNotFoundError:
         pass
-    cells = [build_cell(out, a, b, notrun) for a in kernels for b in kernels]
+    mode = run_env.get("mode") or "saved"
+    cells = [build_cell(out, a, b, notrun, mode) for a in kernels for b in kernels]
+    faults = [build_cell(out, a, b, notrun, mode, f) for a, b, f in fault_cells(kernels)]
     diffs = []
     for i, a in enumerate(kernels):
         for b in kernels[i + 1:]:
@@ -394,5 +425,6 @@ def build(out):
                       "inner_qemu": run_env.get("inner_qemu"), "suites": run_env.get("suites")},
             "timings": {"kernels_ms": ms("t_kernels_ms"), "prepare_ms": ms("t_prep_ms"),
                         "total_ms": ms("t_hosts_ms")},
-            "kernels": kernels, "cells": cells, "kernel_diffs": diffs, "kvm_tries": tries,
+            "mode": mode,
+            "kernels": kernels, "cells": cells, "faults": faults, "kernel_diffs": diffs, "kvm_tries": tries,
             "pins": pins, "pin_summary": pin_summary}

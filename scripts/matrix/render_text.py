@@ -59,8 +59,50 @@ def pin_line(t):
     return s
 
 
+def leg_line(leg, ids):
+    """One leg of a live cell: where to, and the times of QEMU and of the harness."""
+    figs = []
+    if leg.get("total_ms") is not None:
+        figs.append("QEMU total %d ms, downtime %s ms" % (leg["total_ms"], leg.get("downtime_ms", "?")))
+    if leg.get("request_ms") is not None:
+        figs.append("harness %d ms from the guest's request" % leg["request_ms"])
+    where = "%s -> %s" % (ids.get(leg.get("from"), "?"), ids.get(leg.get("to"), "?")) if leg.get("from") else ""
+    state = "done" if leg.get("done", True) else "not done"
+    if leg.get("changed"):
+        state += ", changed: " + ", ".join(leg["changed"][:6])
+    return "leg %s %s%s%s" % (leg["n"], where + " " if where else "", state, (": " + "; ".join(figs)) if figs else "")
+
+
 def qemu_name(version):
     return (version or "QEMU").replace("QEMU emulator version ", "QEMU ")
+
+
+def cell_lines(o, m, cells, ids):
+    for c in cells:
+        o.append("  %s -> %s  %s%s: %s" % (ids[c["from"]], ids[c["to"]], c["status"],
+                                           " (%s)" % c["fault"] if c.get("fault") else "", c.get("summary", "")))
+        for leg in c.get("legs") or []:
+            o.append("      " + leg_line(leg, ids))
+        t = next((t for t in m.get("kvm_tries", []) if (t["from"], t["to"]) == (c["from"], c["to"])), None)
+        if t and not c.get("fault"):
+            o.append("      " + pin_line(t))
+        if c["status"] == "changed":
+            if c.get("decoded"):
+                o.extend(fmt_field_changes(c["decoded"]))
+            else:
+                for kk in c.get("keys", []):
+                    o.append("      %s: %s -> %s" % (kk["key"], kk["before"], kk["after"]))
+        if c["status"] == "refused":
+            for e in c.get("qemu_error", [])[:4]:
+                o.append("      QEMU: " + e)
+            r = c.get("registers")
+            if r:
+                if r["missing"]:
+                    o.append("      registers %s lacks: %s" % (c["to_label"], regs(r["missing"])))
+                if r["extra"]:
+                    o.append("      registers only %s has: %s" % (c["to_label"], regs(r["extra"])))
+                for d in r["readonly_differ"]:
+                    o.append("      read-only %s: %s -> %s" % (d["name"], d["source"], d["destination"]))
 
 
 def text(m):
@@ -75,8 +117,13 @@ def text(m):
              % (qemu_name(h.get("outer_qemu")),
                 cpus[0] if len(cpus) == 1 else "per kernel (%s)" % "; ".join(cpus),
                 h.get("smp"), "" if str(h.get("smp")) == "1" else "s", h.get("memory_mib")))
-    o.append("inside each: %s -accel kvm -cpu host; the migration: a state saved on one host"
-             " (arm/migrate.flat), restored on the other" % (h.get("inner_qemu") or "QEMU"))
+    if m.get("mode") == "live":
+        o.append("inside each: %s -accel kvm -cpu host; the migration: live, a running guest"
+                 " (arm/migrate.flat, writing memory) from one host to the other over their private"
+                 " network and back (upgrade, then rollback)" % (h.get("inner_qemu") or "QEMU"))
+    else:
+        o.append("inside each: %s -accel kvm -cpu host; the migration: a state saved on one host"
+                 " (arm/migrate.flat), restored on the other" % (h.get("inner_qemu") or "QEMU"))
     o.append("")
     o.append("Kernels")
     for k in ks:
@@ -94,10 +141,11 @@ def text(m):
             # apply under KVM are the runner's SKIPs, counted apart so that
             # "N/M PASS" is about what ran.
             nskip = sum(1 for t in suite if t["outcome"] == "SKIP")
-            o.append("     release %s: KVM %s, boot %.1f s, %s KVM registers, suite %d/%d PASS%s" % (
+            o.append("     release %s: KVM %s, boot %.1f s, %s KVM registers, %s" % (
                 k["release"] or "?", k["kvm_mode"], k["boot_s"] or 0,
-                k["register_count"] if k["register_count"] is not None else "?", npass, len(suite) - nskip,
-                ", %d skipped" % nskip if nskip else ""))
+                k["register_count"] if k["register_count"] is not None else "?",
+                "suite %d/%d PASS%s" % (npass, len(suite) - nskip, ", %d skipped" % nskip if nskip else "")
+                if k.get("suite") != "skipped" else "suite not run (--no-suite)"))
             ki = k.get("kvm_info")
             if ki:
                 o.append("     gvkvm: " + ("%s registers, %d ID/firmware values, writable masks %s" % (
@@ -124,29 +172,12 @@ def text(m):
         row = [c for c in m["cells"] if c["from"] == a["id"]]
         o.append("  %-4s" % ids[a["id"]] + "".join(("%-" + str(w) + "s") % short_cell(c) for c in row))
     o.append("")
-    o.append("Cells")
-    for c in m["cells"]:
-        o.append("  %s -> %s  %s: %s" % (ids[c["from"]], ids[c["to"]], c["status"], c.get("summary", "")))
-        t = next((t for t in m.get("kvm_tries", []) if (t["from"], t["to"]) == (c["from"], c["to"])), None)
-        if t:
-            o.append("      " + pin_line(t))
-        if c["status"] == "changed":
-            if c.get("decoded"):
-                o.extend(fmt_field_changes(c["decoded"]))
-            else:
-                for kk in c.get("keys", []):
-                    o.append("      %s: %s -> %s" % (kk["key"], kk["before"], kk["after"]))
-        if c["status"] == "refused":
-            for e in c.get("qemu_error", [])[:4]:
-                o.append("      QEMU: " + e)
-            r = c.get("registers")
-            if r:
-                if r["missing"]:
-                    o.append("      registers %s lacks: %s" % (c["to_label"], regs(r["missing"])))
-                if r["extra"]:
-                    o.append("      registers only %s has: %s" % (c["to_label"], regs(r["extra"])))
-                for d in r["readonly_differ"]:
-                    o.append("      read-only %s: %s -> %s" % (d["name"], d["source"], d["destination"]))
+    o.append("Cells" + (" (live: there and back)" if m.get("mode") == "live" else ""))
+    cell_lines(o, m, m["cells"], ids)
+    if m.get("faults"):
+        o.append("")
+        o.append("Faults injected between hosts (the project's tests)")
+        cell_lines(o, m, m["faults"], ids)
     if m.get("kernel_diffs"):
         o.append("")
         o.append("Kernel differences (guest fingerprint under KVM, and the KVM register list)")
@@ -183,7 +214,7 @@ def text(m):
             agg.setdefault(v, [0, 0])
             agg[v][0] += c["ms"]
             agg[v][1] += 1
-        for v in ("save", "suite", "restore", "pin-save", "pin", "pin-back"):
+        for v in ("save", "suite", "restore", "live-self", "live-out", "live-in", "pin-save", "pin", "pin-back"):
             if v in agg:
                 parts.append("%s %s%s" % (v, sec(agg[v][0]), " (%d)" % agg[v][1] if agg[v][1] > 1 else ""))
         slow = [t2 for t2 in k["tests"] if t2["ms"] is not None and t2["name"] != "qemu-startup"

@@ -5,7 +5,8 @@
 # each kernel's KVM what userspace can see and pin (host/gvkvm info, and
 # gvkvm try of every other kernel's values),
 # migrates a running payload (arm/migrate.flat) from every kernel to every
-# kernel through a saved state, and loads each kernel's paused boot state
+# kernel and back, live between the running hosts (or through a saved
+# state: --mode saved), and loads each kernel's paused boot state
 # on every other (pinning: scripts/matrix/init-pin.bash), rolling back what
 # loaded; then prints the matrix.
 #
@@ -24,6 +25,15 @@
 #                          logs, fingerprint, register list, saved state
 #   --json FILE            also write the matrix's JSON to FILE
 #   --junit FILE           write JUnit XML to FILE
+#   --mode live|saved      how a cell A -> B migrates (default live): live,
+#                          from running host A to running host B over the
+#                          hosts' private network and back to A (a round
+#                          trip: upgrade and rollback), the guest writing
+#                          memory during each migration; saved, A's state
+#                          saved and restored on B (one way)
+#   --no-suite             the hosts do not run the guest suite: only the
+#                          cells, the register lists and the pins (a
+#                          quicker run when only migration is in question)
 #   --kcidb FILE           write the results as KCIDB report data (KernelCI's
 #                          cross-CI format, I/O schema 5) to FILE
 #   --compare OLD.json     name every cell and kernel that got worse than in
@@ -80,7 +90,7 @@ mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
 usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
-for lib in spec kernels initramfs hosts pins suite; do
+for lib in spec kernels initramfs hosts net live pins suite; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
@@ -89,6 +99,7 @@ MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
 MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
 MX_DEFAULT_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
 MX_QEMU=${QEMU:-qemu-system-aarch64}
+MX_MODE=live MX_NO_SUITE=''
 specs=()
 need() { [ $# -ge 2 ] && [ -n "$2" ] || mx_die 2 "option $1 needs a value (see --help)"; }
 number() { [[ $2 =~ ^[1-9][0-9]*$ ]] || mx_die 2 "option $1: '$2' is not a positive number"; }
@@ -98,6 +109,9 @@ while [ $# -gt 0 ]; do
 	--json) need "$@"; json_copy=$2; shift 2 ;;
 	--junit) need "$@"; junit=$2; shift 2 ;;
 	--kcidb) need "$@"; kcidb=$2; shift 2 ;;
+	--no-suite) MX_NO_SUITE=1; shift ;;
+	--mode) need "$@"; MX_MODE=$2; shift 2
+		case $MX_MODE in live|saved) ;; *) mx_die 2 "--mode '$MX_MODE': expected live or saved" ;; esac ;;
 	--compare) need "$@"; compare=$2; shift 2
 		[ -f "$compare" ] || mx_die 2 "--compare $compare: no such file" ;;
 	--cache) need "$@"; MX_CACHE=$2; shift 2 ;;
@@ -142,6 +156,7 @@ for s in "${specs[@]}"; do
 	done
 done
 MX_N=${#K_LABEL[@]}
+mx_live_check_faults || mx_die 2 "$MX_ERR"
 # Inside, each arm/run is bound by 45 s per host sharing the machine's cores
 # (at least 90 s; three times that in the suite, whose migrations start up
 # to 11 QEMUs each: scripts/matrix/init); a command (the suite: a QEMU
@@ -155,10 +170,10 @@ mx_runs=$(($(wc -l <<<"$REPLY") + 1))
 	MX_CMD_TIMEOUT=$((MX_TEST_TIMEOUT * mx_runs > 600 ? MX_TEST_TIMEOUT * mx_runs : 600))
 
 # --- what the run needs -------------------------------------------------------
-for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od; do
+for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od setpriv; do
 	command -v "$t" >/dev/null 2>&1 || mx_die 3 "needs '$t', which this machine lacks"
 done
-for f in host/gvfp host/gvstream; do
+for f in host/gvfp host/gvstream host/gvmigrate; do
 	[ -x "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make)"
 done
 [ -n "${MX_COMMON:-}" ] || for f in $(mx_gv_files); do
@@ -192,6 +207,7 @@ cleanup() {
 		read -r -t 0.1 -u "$MX_SLEEPFD" _
 	done
 	for p in "${MX_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for p in "${MX_STOPPED[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	rm -rf -- "$MX_TMP"
 }
 interrupted() {
@@ -270,16 +286,26 @@ MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"
 	printf 'suites=%s\n' "$MX_KERNEL_SUITES"
 	printf 'boot_timeout=%s\ncommand_timeout=%s\ntest_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT" "$MX_TEST_TIMEOUT"
 	printf 'kernels=%s\n' "$MX_N"
+	printf 'mode=%s\n' "$MX_MODE"
+	printf 'suite=%s\n' "$([ -n "$MX_NO_SUITE" ] && echo 0 || echo 1)"
 	printf 't_kernels_ms=%s\nt_prep_ms=%s\n' "$T_KERNELS" "$T_PREP"
 } >"$out/run.env"
 
-H_STATE=() H_NOSHARE=()
+H_STATE=() H_NOSHARE=() H_NONET=()
+if [ "$MX_MODE" = live ]; then
+	# The hosts' segment, and the key that authenticates every live stream
+	# (in the share, which is under MX_TMP: private, gone with the run).
+	mx_net_start
+	"$MX_ROOT/host/gvmigrate" --make-psk "$MX_SHARE/migration.psk" >/dev/null ||
+		mx_die 3 "host/gvmigrate --make-psk $MX_SHARE/migration.psk failed"
+fi
 for i in "${!K_LABEL[@]}"; do
 	if [ "${K_OK[$i]}" = 1 ]; then
 		mx_host_start "$i"
 		# What its KVM offers first (seconds), then its own state, so the
 		# others can start trying and restoring from them.
-		H_QUEUE[$i]="kvm pin-save save suite"
+		H_QUEUE[$i]="kvm pin-save save"
+		[ -n "$MX_NO_SUITE" ] || H_QUEUE[$i]+=" suite"
 		# Pinning by the boot state: lib/pins.bash.
 		mx_pin_init "$i"
 		# gvkvm try of every other kernel's values here, as they come.
@@ -292,8 +318,12 @@ for i in "${!K_LABEL[@]}"; do
 			[ "$j" = "$i" ] || [ "${K_OK[$j]}" = 1 ] || continue
 			H_TODO[$i]+=" $j"
 		done
-		# Itself first, then the others in order.
+		# Itself first, then the others in order; then the fault cells.
 		H_TODO[$i]="$i${H_TODO[$i]/ $i/}"
+		if [ "$MX_MODE" = live ]; then
+			mx_live_faults_into "$i"
+			H_TODO[$i]+=$REPLY
+		fi
 	else
 		H_STATE[$i]=done H_SAVED[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TODO[$i]=''
 		H_KVM[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TRY[$i]=''
@@ -316,6 +346,12 @@ schedule() {
 	fi
 	try_next "$i" && return
 	mx_pin_next "$i" && return
+	if [ "$MX_MODE" = live ]; then
+		mx_live_schedule "$i" && return
+		[ -z "${H_TODO[$i]}" ] && [ -z "${H_TRY[$i]}" ] && ! mx_pin_pending "$i" && ! mx_live_needed "$i" &&
+			mx_host_send "$i" poweroff
+		return
+	fi
 	for j in ${H_TODO[$i]}; do
 		if [ "$sent" = 1 ]; then rest+=" $j"; continue; fi
 		case ${H_SAVED[$j]} in

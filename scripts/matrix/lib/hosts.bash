@@ -3,7 +3,8 @@
 # -cpu: the host's K_CPU) booting a kernel with the matrix's initramfs; its serial
 # console is QEMU's stdio: stdin a FIFO the driver writes commands to,
 # stdout the host's console.log, which the driver reads as it grows.  All
-# hosts share one directory (9p, tag gv): the saved states go there.
+# hosts share one directory (9p, tag gv): the saved states go there; and
+# one private Ethernet segment (net.bash): the live cells' migrations.
 #
 # Per host I (index into the kernel arrays), the H_* arrays hold:
 #   H_PID      the timeout(1) process that runs QEMU (killing it kills QEMU)
@@ -59,7 +60,8 @@ mx_host_start() {
 	mkfifo -m 600 "$fifo" || mx_die 3 "mkfifo $fifo failed"
 	exec {fd}<>"$fifo"
 	H_FD[$i]=$fd
-	append="console=ttyAMA0 quiet rdinit=/init cryptomgr.notests=1 panic=-1 gv.timeout=$MX_TEST_TIMEOUT${MX_TESTBED_QEMU:+ gv.testbed_qemu=$MX_TESTBED_QEMU}${K_CMDLINE[$i]:+ ${K_CMDLINE[$i]}}"
+	mx_net_args "$i"
+	append="console=ttyAMA0 quiet rdinit=/init cryptomgr.notests=1 panic=-1${REPLY:+ gv.ip=$REPLY} gv.timeout=$MX_TEST_TIMEOUT${MX_TESTBED_QEMU:+ gv.testbed_qemu=$MX_TESTBED_QEMU}${K_CMDLINE[$i]:+ ${K_CMDLINE[$i]}}"
 	# A backstop that outlives the driver (kill -9 of the driver leaves
 	# timeout(1) to end QEMU): every step's bound, summed.
 	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (4 + 3 * MX_N) + 30))
@@ -68,7 +70,7 @@ mx_host_start() {
 	qemu=("$MX_QEMU" -nodefaults -no-user-config -display none -name "gv-matrix-$$-k$((i + 1))"
 		-M virt,virtualization=on,gic-version=3 -cpu "${K_CPU[$i]}" -smp "$MX_HOST_SMP" -m "$MX_HOST_MEM"
 		-no-reboot -kernel "${K_DIR[$i]}/Image" -initrd "$initrd" -append "$append"
-		-serial stdio -virtfs "local,path=$MX_SHARE,mount_tag=gv,security_model=none")
+		-serial stdio -virtfs "local,path=$MX_SHARE,mount_tag=gv,security_model=none" "${MX_NET_ARGS[@]}")
 	printf '%q ' "${qemu[@]}" | sed 's/ $//' >"${K_OUT[$i]}/qemu.cmdline"
 	echo >>"${K_OUT[$i]}/qemu.cmdline"
 	# Made here: the background QEMU's own redirection may come too late
@@ -136,6 +138,10 @@ mx_host_line() {
 			# the kernel's own suite and itself to itself.
 			H_NOSHARE[$i]=1
 		fi
+		# Without the network (no virtio_net, or the saved mode): no live
+		# cell with another host.
+		mx_kv "$line" net
+		[ "$REPLY" = 1 ] || H_NONET[$i]=1
 		H_STATE[$i]=idle H_DEADLINE[$i]=$MX_NEVER ;;
 	"@@GV info "*)
 		H_INFO[$i]+="${H_INFO[$i]:+; }${line#@@GV info }" ;;
@@ -152,6 +158,8 @@ mx_host_line() {
 		kvm\ *)
 			if [ "$rc" = 0 ]; then H_KVM[$i]=ok; else H_KVM[$i]="failed:gvkvm info on ${K_LABEL[$i]} exited $rc"; fi ;;
 		pin-save\ *|pin\ *) mx_pin_end "$i" "$verb" "$rc" ;;
+		live-in\ *) mx_live_release "$i" ;;
+		live-out\ *) mx_live_half_ended "$i" ;;
 		esac
 		H_CUR[$i]=''
 		[ "${H_STATE[$i]}" = off ] || H_STATE[$i]=idle
@@ -167,7 +175,10 @@ mx_host_read() {
 		line=${H_PARTIAL[$i]}$line
 		H_PARTIAL[$i]=''
 		line=${line%$'\r'}
-		case $line in "@@GV "*) mx_host_line "$i" "$line" ;; esac
+		case $line in
+		"@@GV "*) mx_host_line "$i" "$line" ;;
+		*) [ -z "${LIVE_WAIT[$i]:-}" ] || mx_live_line "$i" "$line" ;;
+		esac
 	done
 	# A line without its newline yet: kept for the next call.
 	H_PARTIAL[$i]+=$line
@@ -214,6 +225,7 @@ mx_host_down() {
 	[ -n "${H_SAVED[$i]}" ] || H_SAVED[$i]="failed:${K_LABEL[$i]}: $3"
 	[ -n "${H_KVM[$i]:-}" ] || H_KVM[$i]="failed:${K_LABEL[$i]}: $3"
 	H_STATE[$i]=done H_QUEUE[$i]=''
+	mx_live_release "$i"
 	mx_event "$i" "down $2: $3"
 }
 

@@ -14,7 +14,7 @@
 #            gvfp, gvkvm) and /init
 #            (scripts/matrix/init).  Made once per content: its name carries
 #            the inner QEMU's suite and a checksum of everything that goes in.
-#   modules  the kernel's virtio-pci and 9p modules with their dependencies
+#   modules  the kernel's virtio-pci, 9p and virtio-net modules with their dependencies
 #            (modinfo's depends=), decompressed, and their load order.
 # All of it is cached under $MX_CACHE (see run-matrix.sh).
 #
@@ -43,8 +43,11 @@ mx_inner_suite_opts() {
 	[ "${1%-backports}" = "$1" ] || REPLY_OPTS+=(--suite-add "${1%-backports}")
 	REPLY_OPTS+=(--suite-add "$1" --target-release "$1")
 }
-# Modules the host needs when they are not built in: 9p over virtio-pci.
-MX_WANT_MODULES=(virtio_pci 9pnet_virtio 9p)
+# Modules the host needs when they are not built in: 9p over virtio-pci
+# (the share), virtio-net (the hosts' private network: live cells).  A
+# kernel cached with another list is taken from its packages again
+# (kernels.bash: info's modules=).
+MX_WANT_MODULES=(virtio_pci 9pnet_virtio 9p virtio_net)
 
 mx_readelf() {
 	if command -v aarch64-linux-gnu-readelf >/dev/null 2>&1; then
@@ -135,7 +138,7 @@ mx_lib_closure() {
 # run_tests.sh stops before running anything when one is missing.
 mx_gv_files() {
 	printf '%s\n' run_tests.sh arm/run tables/outcomes.bash tables/migproto.bash tables/bulkproto.bash \
-		unittests.cfg scripts/matrix/init-pin.bash \
+		unittests.cfg scripts/matrix/init-pin.bash scripts/matrix/init-live.bash \
 		arm/selftest.flat arm/idregs.flat arm/probes.flat arm/migrate.flat \
 		host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm
 	(cd "$MX_ROOT" && printf '%s\n' scripts/runner/*.bash)

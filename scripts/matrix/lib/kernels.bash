@@ -6,7 +6,7 @@
 # archive's URIs by scripts/apt-fetch.sh --suite-add, with the machine's keys.
 # A resolved kernel is kept in $MX_CACHE/kernels/NAME_VERSION/:
 #   Image            the kernel (the raw arm64 Image Debian ships as vmlinuz)
-#   modules.cpio.gz  its virtio-pci and 9p modules (initramfs.bash)
+#   modules.cpio.gz  its virtio-pci, 9p and virtio-net modules (initramfs.bash)
 #   info             package=, version=, release=, packages=
 # and the .debs stay in apt-fetch's archive cache ($MX_CACHE/apt), so that a
 # version the archive has rotated out can still be rebuilt.
@@ -150,7 +150,9 @@ mx_is_arm64_image() {
 mx_get_debian_kernel() {
 	local dir unpack img rel moddir
 	KDIR=$MX_CACHE/kernels/${RES_NAME}_$RES_VERSION
-	[ -f "$KDIR/ready" ] && return 0
+	# Cached with the modules wanted now (an older cache lacks virtio_net):
+	# its .debs are in apt's cache, so taking it again downloads nothing.
+	[ -f "$KDIR/ready" ] && grep -qxF "modules=${MX_WANT_MODULES[*]}" "$KDIR/info" 2>/dev/null && return 0
 	mx_say "fetching $RES_NAME $RES_VERSION (${RES_PKGS[*]})"
 	mx_kernel_apt_opts
 	unpack=$MX_CACHE/kernels/.unpack-${RES_NAME}_$RES_VERSION
@@ -176,7 +178,8 @@ mx_get_debian_kernel() {
 	mkdir -p "$dir" &&
 		cp "$img" "$dir/Image" &&
 		mx_modules_initramfs "${moddir:--}" "$dir/modules.cpio.gz" &&
-		printf 'package=%s\nversion=%s\nrelease=%s\npackages=%s\n' "$RES_NAME" "$RES_VERSION" "$rel" "${RES_PKGS[*]}" >"$dir/info" &&
+		printf 'package=%s\nversion=%s\nrelease=%s\npackages=%s\nmodules=%s\n' "$RES_NAME" "$RES_VERSION" "$rel" \
+			"${RES_PKGS[*]}" "${MX_WANT_MODULES[*]}" >"$dir/info" &&
 		touch "$dir/ready" &&
 		rm -rf "$KDIR" && mv "$dir" "$KDIR" || { MX_ERR="cannot store the kernel in $KDIR"; return 1; }
 	# Only the Image and a few modules are kept; the .debs stay in apt's cache.

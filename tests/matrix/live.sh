@@ -1,0 +1,78 @@
+#!/bin/bash
+# quick-check: skip (boots two Debian kernels in emulated hosts, minutes)
+# Live cells between running hosts (issue 14), for real: two emulated hosts
+# of Debian's 6.12 (the second with a harmless word on its command line, so
+# the guest can go there and back: between 6.1 and 6.12 QEMU 7.2 refuses
+# both ways, which real.sh covers), the guest suite left out (--no-suite).
+# Each cell A -> B is a round trip of one running guest that writes memory
+# during each migration; then three faults between the hosts, each in a
+# cell of its own (MX_FAULT_CELLS): the destination's QEMU killed as the
+# stream comes in, the destination host's link taken down, the destination
+# host stopped.  Each must end within its bound with the guest finishing on
+# the source, and leave nothing running.  About 3-5 minutes on 2 cores.
+# GUESTVIEW_SKIP_MATRIX=1 skips it.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_ROOT" || exit 2
+[ -z "${GUESTVIEW_SKIP_MATRIX:-}" ] || t_skip "GUESTVIEW_SKIP_MATRIX is set"
+for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm arm/migrate.flat host/gvfp host/gvmigrate; do
+	[ -e "$f" ] || t_skip "$f not built (make; make cross-tools)"
+done
+command -v qemu-system-aarch64 >/dev/null && command -v cpio >/dev/null || t_skip "needs qemu-system-aarch64 and cpio"
+tmp=$(t_tmpdir)
+mkdir -m 700 "$tmp/t"
+export TMPDIR=$tmp/t
+
+. tests/matrix/run-matrix.bash
+MX_FAULT_CELLS="1>2:kill-destination 2>1:link-down 1>2:stop-host" \
+	mx_test_run --no-suite --out "$tmp/out" --json "$tmp/m.json" 6.12 6.12:gv.twin=1
+# The stop-host fault takes the second host away: a kernel that went down.
+t_eq "the run ends, status 1 (the stop-host fault took a host down)" 1 "$MX_RC"
+t_check "within 10 minutes (took ${MX_SECS} s)" test "$MX_SECS" -le 600
+[ -s "$tmp/m.json" ] || t_done
+
+# q EXPR: a Python expression over the matrix m; C the cells, F the fault cells by fault.
+q() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); k1,k2=m["kernels"]; C={(c["from"],c["to"]):c for c in m["cells"]}; F={c["fault"]:c for c in m.get("faults",[])}; print(eval(sys.argv[2]))' "$tmp/m.json" "$1" 2>&1; }
+t_eq "the matrix says its cells are live" live "$(q 'm["mode"]')"
+t_eq "the hosts had a network" "True True" "$(q '" ".join(str(k["status"] in ("ok", "stopped")) for k in m["kernels"])')"
+for c in "k1 k2" "k2 k1"; do
+	set -- $c
+	t_eq "$1 -> $2: a round trip, the guest's view unchanged there and back" identical "$(q "C[('$1','$2')]['status']")"
+	t_eq "$1 -> $2: both legs done, there and back" "True True" "$(q "' '.join(str(l['done']) for l in C[('$1','$2')]['legs'])")"
+	t_eq "$1 -> $2: each leg has QEMU's total time and downtime, and the harness's" True \
+		"$(q "all(l.get('total_ms', 0) > 0 and 'downtime_ms' in l and l.get('request_ms', 0) > 0 for l in C[('$1','$2')]['legs'])")"
+	t_eq "$1 -> $2: the way there went $1 -> $2, back $2 -> $1" "$1 $2 $2 $1" \
+		"$(q "' '.join(x for l in C[('$1','$2')]['legs'] for x in (l['from'], l['to']))")"
+	# The guest wrote memory during each leg and found every page as it
+	# last wrote it: leg 1's check on the destination, leg 2's at home.
+	t_grep "$1 -> $2: leg 1: memory written during it survived it (on $2)" \
+		'^PASS: migration 1: memory written during the migration survived it \([1-9][0-9]* passes' \
+		"$(q "C[('$1','$2')]['logs']['destination']")"
+	t_grep "$1 -> $2: leg 2: memory written during it survived it (home on $1)" \
+		'^PASS: migration 2: memory written during the migration survived it \([1-9][0-9]* passes' \
+		"$(q "C[('$1','$2')]['logs']['source']")"
+	t_grep "$1 -> $2: the halves ran over the hosts' network, authenticated by the run's key" \
+		'/gvmigrate .*--role source --to tcp:10\.0\.2\.[12]:[0-9]+ --back-listen tcp:10\.0\.2\.[12]:[0-9]+ --psk ' \
+		"$(q "C[('$1','$2')]['logs']['source']")"
+done
+for k in k1 k2; do
+	t_eq "$k -> $k: within the host, there and back: identical" identical "$(q "C[('$k','$k')]['status']")"
+done
+t_grep "the text shows each leg with QEMU's figures" \
+	'^      leg 2 B -> A done: QEMU total [0-9]+ ms, downtime [0-9]+ ms; harness [0-9]+ ms' "$tmp/run.out"
+
+# The faults: each cell ends with the guest finishing on its source.
+for f in kill-destination link-down stop-host; do
+	t_eq "fault $f: the upgrade refused, the guest stayed home" "refused 1" \
+		"$(q "F['$f']['status'], F['$f']['refused_leg']" | tr -d "(),'")"
+	t_grep "fault $f: the guest resumed on the source and PASSED" \
+		'^arm/run: REFUSED: .*the guest resumed on the source and PASSED' "$(q "F['$f']['logs']['source']")"
+done
+t_grep "fault kill-destination: the destination says its QEMU died" \
+	'^arm/run: QEMU_ERROR: .*destination died \(killed by signal 9' "$(q "F['kill-destination']['logs']['destination']")"
+t_grep "fault link-down: the link went down during the stream" '^init: fault link-down: eth0 taken down [0-9]+ bytes into the stream' \
+	"$(q "F['link-down']['logs']['destination']")"
+t_eq "fault stop-host: the stopped host is a kernel that went down, saying why" "stopped True" \
+	"$(q "k2['status'], 'stop-host' in k2['reason']" | tr -d "(),'")"
+t_check "nothing left behind (QEMU, the switch, temp dirs)" \
+	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"
+t_done
