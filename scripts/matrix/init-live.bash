@@ -20,8 +20,8 @@
 # A cell A -> A is a live migration within A (MIGRATION=unix, there and back
 # between two QEMUs on A) with the same payload.
 #
-# shellcheck disable=SC2154 # GV, gv_ip, test_timeout: init's
-# Uses from init: run_test, valid_name, GV, gv_ip, test_timeout.
+# shellcheck disable=SC2154 # GV, gv_ip, link_timeout, test_timeout: init's
+# Uses from init: run_test, valid_name, GV, gv_ip, link_timeout, test_timeout.
 
 # The ports on the hosts' segment: one cell at a time per host.
 LIVE_PORT=47001 LIVE_BACK_PORT=47002
@@ -32,7 +32,9 @@ LIVE_PORT=47001 LIVE_BACK_PORT=47002
 # never converged within the 30 s link bound (the link carries some
 # 1.5-2 MB/s with TLS, both hosts emulated on 2 cores).
 LIVE_DIRTY_KIB=256
-LIVE_ARGS=("$GV/arm/migrate.flat" -smp 1 -m 128 -append "count=2 rate_ms=0 dirty=$LIVE_DIRTY_KIB")
+# print_before=0: the view taken at home is not printed (the host's saved
+# run printed it: the matrix diffs against that); a changed one still is.
+LIVE_ARGS=("$GV/arm/migrate.flat" -smp 1 -m 128 -append "count=2 rate_ms=0 dirty=$LIVE_DIRTY_KIB print_before=0")
 LIVE_KEY=/tmp/gv-live.psk
 
 # live_key: the run's key, copied from the share to a file of this host's
@@ -45,7 +47,9 @@ live_key() {
 
 # The halves' bound on connecting and on each migration: a link that drops
 # or a destination that stops ends the leg within it, the guest resumed.
-live_link_timeout() { REPLY=$((test_timeout / 3 > 30 ? test_timeout / 3 : 30)); }
+live_link_timeout() {
+	REPLY=${link_timeout:-$((test_timeout / 3 > 30 ? test_timeout / 3 : 30))}
+}
 
 # live_out TO PEER_IP: the source half of the cell from here to TO, at PEER_IP.
 live_out() {

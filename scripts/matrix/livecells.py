@@ -97,7 +97,8 @@ def leg_record(n, frm, to, sender, receiver):
 
 def changed(a, log, out, name, nth):
     """gvfp diff of a's saved view against the view a half's log printed
-    (its nth fingerprint), or None."""
+    (its nth fingerprint: the guest prints only views that changed after a
+    migration, print_before=0 in init-live.bash), or None."""
     if not a.get("save_fingerprint"):
         return None
     cdir = os.path.join(out, "cells")
@@ -150,7 +151,7 @@ def build_live_cell(out, a, b, cell, suffix=""):
                     % (b["label"], verdict_of(src)))
     elif s_rc == status_of("FAIL") and home:
         d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix), 1) if dst else None
-        d2 = changed(a, src["log"], out, "%s-to-%s%s.leg2" % (a["id"], b["id"], suffix), 2)
+        d2 = changed(a, src["log"], out, "%s-to-%s%s.leg2" % (a["id"], b["id"], suffix), 1)
         if d1 or d2:
             cell["status"] = "changed"
             ch, keys = keys_of(d1 or d2)
@@ -166,6 +167,11 @@ def build_live_cell(out, a, b, cell, suffix=""):
         else:
             cell.update(status="failed", summary=verdict_of(src))
     elif s_rc == refused or d_rc == refused:
+        # Where the guest did go (refused on the way back), what it saw there.
+        if cell["legs"][0]["done"] and dst:
+            d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix), 1)
+            if d1:
+                cell["legs"][0]["changed"] = [k["key"] for k in keys_of(d1)[1]]
         # Leg 1 refused: the guest stayed home (A's verdict says it finished
         # there).  Leg 2 refused: it went, and could not come back.
         leg = 1 if not cell["legs"][0]["done"] else 2
@@ -195,7 +201,7 @@ def self_cell(out, a, run, cell):
     if rc == status_of("PASS"):
         cell.update(status="identical", summary="there and back within the host: " + verdict_of(run))
     elif rc == status_of("FAIL"):
-        d = changed(a, run["log"], out, "%s-to-%s.self" % (a["id"], a["id"]), 2)
+        d = changed(a, run["log"], out, "%s-to-%s.self" % (a["id"], a["id"]), 1)
         if d:
             ch, keys = keys_of(d)
             cell.update(status="changed", keys=keys, decoded=ch,

@@ -12,6 +12,8 @@ def short_cell(c):
     s = c["status"]
     if s == "changed":
         return "changed(%d)" % len(c.get("keys", []))
+    if s == "refused" and c.get("refused_leg") == 2:
+        return "refused(back)"   # a live cell: it went, and could not come home
     return s
 
 
@@ -96,11 +98,13 @@ def cell_lines(o, m, cells, ids):
             for e in c.get("qemu_error", [])[:4]:
                 o.append("      QEMU: " + e)
             r = c.get("registers")
+            # A live cell refused on the way back: the destination was home.
+            dest = c["from_label"] if c.get("refused_leg") == 2 else c["to_label"]
             if r:
                 if r["missing"]:
-                    o.append("      registers %s lacks: %s" % (c["to_label"], regs(r["missing"])))
+                    o.append("      registers %s lacks: %s" % (dest, regs(r["missing"])))
                 if r["extra"]:
-                    o.append("      registers only %s has: %s" % (c["to_label"], regs(r["extra"])))
+                    o.append("      registers only %s has: %s" % (dest, regs(r["extra"])))
                 for d in r["readonly_differ"]:
                     o.append("      read-only %s: %s -> %s" % (d["name"], d["source"], d["destination"]))
 

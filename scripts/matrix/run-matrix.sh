@@ -31,6 +31,10 @@
 #                          trip: upgrade and rollback), the guest writing
 #                          memory during each migration; saved, A's state
 #                          saved and restored on B (one way)
+#   --link-timeout S       bound of a live cell's halves on connecting and on
+#                          each leg (default a third of the per-run bound, at
+#                          least 30 s): what a dropped link or a stopped
+#                          host costs a cell
 #   --no-suite             the hosts do not run the guest suite: only the
 #                          cells, the register lists and the pins (a
 #                          quicker run when only migration is in question)
@@ -99,7 +103,7 @@ MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
 MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
 MX_DEFAULT_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
 MX_QEMU=${QEMU:-qemu-system-aarch64}
-MX_MODE=live MX_NO_SUITE=''
+MX_MODE=live MX_NO_SUITE='' MX_LINK_TIMEOUT=''
 specs=()
 need() { [ $# -ge 2 ] && [ -n "$2" ] || mx_die 2 "option $1 needs a value (see --help)"; }
 number() { [[ $2 =~ ^[1-9][0-9]*$ ]] || mx_die 2 "option $1: '$2' is not a positive number"; }
@@ -110,6 +114,7 @@ while [ $# -gt 0 ]; do
 	--junit) need "$@"; junit=$2; shift 2 ;;
 	--kcidb) need "$@"; kcidb=$2; shift 2 ;;
 	--no-suite) MX_NO_SUITE=1; shift ;;
+	--link-timeout) need "$@"; number "$1" "$2"; MX_LINK_TIMEOUT=$2; shift 2 ;;
 	--mode) need "$@"; MX_MODE=$2; shift 2
 		case $MX_MODE in live|saved) ;; *) mx_die 2 "--mode '$MX_MODE': expected live or saved" ;; esac ;;
 	--compare) need "$@"; compare=$2; shift 2

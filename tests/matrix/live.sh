@@ -24,7 +24,7 @@ export TMPDIR=$tmp/t
 
 . tests/matrix/run-matrix.bash
 MX_FAULT_CELLS="1>2:kill-destination 2>1:link-down 1>2:stop-host" \
-	mx_test_run --no-suite --out "$tmp/out" --json "$tmp/m.json" 6.12 6.12:gv.twin=1
+	mx_test_run --no-suite --link-timeout 15 --out "$tmp/out" --json "$tmp/m.json" 6.12 6.12:gv.twin=1
 # The stop-host fault takes the second host away: a kernel that went down.
 t_eq "the run ends, status 1 (the stop-host fault took a host down)" 1 "$MX_RC"
 t_check "within 10 minutes (took ${MX_SECS} s)" test "$MX_SECS" -le 600
@@ -71,6 +71,10 @@ t_grep "fault kill-destination: the destination says its QEMU died" \
 	'^arm/run: QEMU_ERROR: .*destination died \(killed by signal 9' "$(q "F['kill-destination']['logs']['destination']")"
 t_grep "fault link-down: the link went down during the stream" '^init: fault link-down: eth0 taken down [0-9]+ bytes into the stream' \
 	"$(q "F['link-down']['logs']['destination']")"
+t_grep "fault link-down: the source gave up at the run's --link-timeout" \
+	'^gvmigrate: the migration did not complete within 15s \(--link-timeout\)' "$(q "F['link-down']['logs']['source']")"
+t_grep "fault stop-host: the source gave up connecting at the run's --link-timeout" \
+	'cannot connect: no answer within 1[0-9]{4} ms' "$(q "F['stop-host']['logs']['source']")"
 t_eq "fault stop-host: the stopped host is a kernel that went down, saying why" "stopped True" \
 	"$(q "k2['status'], 'stop-host' in k2['reason']" | tr -d "(),'")"
 t_check "nothing left behind (QEMU, the switch, temp dirs)" \

@@ -64,6 +64,12 @@ fi
 mig_run "a different MIDR on the destination is caught by the guest" 1 30 MIGRATION=unix \
 	DEST_PARAMS='-cpu cortex-a57,midr=0x411fd071' -- arm/migrate.flat -cpu cortex-a57 -append 'count=1 rate_ms=0'
 t_grep "MIDR: the difference is named with both values" '^FAIL: migration 1: sysreg.MIDR_EL1: 0x00000000411fd070 before, 0x00000000411fd071 after' "$T_OUT"
+# print_before=0 (the kernel matrix's live cells): the view taken at home is
+# not printed, the one that changed after the migration still is.
+mig_run "print_before=0: the change is still caught" 1 30 MIGRATION=unix \
+	DEST_PARAMS='-cpu cortex-a57,midr=0x411fd071' -- arm/migrate.flat -cpu cortex-a57 -append 'count=1 rate_ms=0 print_before=0'
+t_eq "print_before=0: one view printed, after the migration (MIDR_EL1 as the destination has it)" \
+	"sysreg.MIDR_EL1 0x00000000411fd071" "$(grep -a '^sysreg\.MIDR_EL1 ' "$T_OUT" | paste -sd'|')"
 mig_run "a faster counter on the destination (cntfrq=1 GHz) is caught by the guest" 1 30 MIGRATION=unix \
 	DEST_PARAMS='-cpu cortex-a57,cntfrq=1000000000' -- arm/migrate.flat -cpu cortex-a57 -append 'count=1 rate_ms=200'
 # CNTFRQ_EL0 itself is migrated state (it still reads 62.5 MHz), but the

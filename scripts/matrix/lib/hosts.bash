@@ -61,7 +61,7 @@ mx_host_start() {
 	exec {fd}<>"$fifo"
 	H_FD[$i]=$fd
 	mx_net_args "$i"
-	append="console=ttyAMA0 quiet rdinit=/init cryptomgr.notests=1 panic=-1${REPLY:+ gv.ip=$REPLY} gv.timeout=$MX_TEST_TIMEOUT${MX_TESTBED_QEMU:+ gv.testbed_qemu=$MX_TESTBED_QEMU}${K_CMDLINE[$i]:+ ${K_CMDLINE[$i]}}"
+	append="console=ttyAMA0 quiet rdinit=/init cryptomgr.notests=1 panic=-1${REPLY:+ gv.ip=$REPLY} gv.timeout=$MX_TEST_TIMEOUT${MX_LINK_TIMEOUT:+ gv.link_timeout=$MX_LINK_TIMEOUT}${MX_TESTBED_QEMU:+ gv.testbed_qemu=$MX_TESTBED_QEMU}${K_CMDLINE[$i]:+ ${K_CMDLINE[$i]}}"
 	# A backstop that outlives the driver (kill -9 of the driver leaves
 	# timeout(1) to end QEMU): every step's bound, summed.
 	max=$((MX_BOOT_TIMEOUT + MX_CMD_TIMEOUT * (4 + 3 * MX_N) + 30))
