@@ -194,8 +194,16 @@ done
 # --- private scratch space; nothing survives an interrupt ---------------------
 mkdir -p "$MX_CACHE" || mx_die 3 "cannot create the cache directory $MX_CACHE"
 MX_CACHE=$(cd "$MX_CACHE" && pwd)
+# What a SIGKILLed driver could not remove (its hosts and switch die with
+# it): the private directories of this user's runs whose driver is gone.
+for d in "${TMPDIR:-/tmp}"/gv-matrix.*; do
+	[ -d "$d" ] && [ -O "$d" ] && [ ! -L "$d" ] && [ -f "$d/driver.pid" ] || continue
+	p=$(cat "$d/driver.pid" 2>/dev/null)
+	[[ $p =~ ^[0-9]+$ ]] && ! kill -0 "$p" 2>/dev/null && rm -rf -- "$d"
+done
 MX_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gv-matrix.XXXXXX") || mx_die 3 "mktemp failed"
 chmod 700 "$MX_TMP"
+echo "$$" >"$MX_TMP/driver.pid"
 MX_SHARE=$MX_TMP/share
 mkdir -p "$MX_SHARE/states" "$MX_SHARE/kvm"
 mkfifo "$MX_TMP/sleep" && exec {MX_SLEEPFD}<>"$MX_TMP/sleep"

@@ -7,7 +7,8 @@
 # one private Ethernet segment (net.bash): the live cells' migrations.
 #
 # Per host I (index into the kernel arrays), the H_* arrays hold:
-#   H_PID      the timeout(1) process that runs QEMU (killing it kills QEMU)
+#   H_PID      the timeout(1) process that runs QEMU (killing it kills QEMU;
+#              so does the driver's death)
 #   H_FD       the driver's end of the console input FIFO
 #   H_LOGFD    the driver's read position in console.log
 #   H_STATE    boot | idle | busy | off (poweroff sent) | done (QEMU gone)
@@ -79,7 +80,12 @@ mx_host_start() {
 	mx_now
 	H_T_START[$i]=$REPLY
 	H_DEADLINE[$i]=$((REPLY + MX_BOOT_TIMEOUT * 1000))
-	timeout -k 5 "$max" "${qemu[@]}" <"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
+	# The driver's death ends the host at once, even a SIGKILLed driver's:
+	# timeout(1) gets SIGTERM (setpriv --pdeathsig) and passes it on to
+	# QEMU (KILL 5 s later); QEMU gets SIGKILL if timeout(1) itself dies.
+	# Without them a busy host ran on to the backstop (hours).
+	setpriv --pdeathsig TERM -- timeout -k 5 "$max" setpriv --pdeathsig KILL -- "${qemu[@]}" \
+		<"$fifo" >"${K_OUT[$i]}/console.log" 2>"${K_OUT[$i]}/qemu.err" &
 	H_PID[$i]=$!
 	MX_PIDS+=("$!")
 	exec {fd}<"${K_OUT[$i]}/console.log" || mx_die 3 "cannot read ${K_OUT[$i]}/console.log"
