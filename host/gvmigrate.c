@@ -69,15 +69,17 @@
  *
  * TOKEN and STATUS as in tables/outcomes.def (STATUS is the exit status),
  * MIGRATIONS the number of migrations started, REASON one line for humans
- * (the diagnosis is in the lines above it).  A --role half also prints,
- * after each leg it took part in that completed (the guest moved), one
- * line for a program to read (words in tables/migproto.h; for Python in
- * tables/migproto.json):
+ * (the diagnosis is in the lines above it).  Every run also prints, after
+ * each leg it took part in, one line for a program to read (words in
+ * tables/migproto.h; for Python in tables/migproto.json):
  *
- *   gvmigrate: LEG N DIR PEER[ request_ms=MS][ total_ms=MS][ downtime_ms=MS][ setup_ms=MS]
+ *   gvmigrate: LEG N DIR PEER result=WORD[ request_ms=MS][ total_ms=MS][ downtime_ms=MS][ setup_ms=MS]
  *
  * N the migration (1, 2 on the way back), DIR "out" (sent) or "in"
- * (received), PEER the URI sent to or the address received from;
+ * (received), PEER the URI sent to or the address received from (a run
+ * with both QEMUs here: the mode); WORD what became of the leg on this
+ * half (done, refused, died, stalled, unreachable, cancelled, failed:
+ * tables/migproto.h says each; a leg not done has no figures);
  * request_ms the harness's time (out: request to QEMU's completion; in:
  * the source's hello to the ack), the others QEMU's own (out only).  A
  * figure the half does not have is left out, never printed as 0.

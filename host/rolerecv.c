@@ -184,6 +184,7 @@ static int take_stream(struct run *r, struct vm *vm, int fd, const struct role_p
 	if (w == WAIT_TIMEOUT && now_ms() < r->deadline) {
 		run_say(r, "migration %u from %s did not arrive within %lds (--link-timeout): the source keeps "
 			"the guest", r->migrations, peer, r->link_timeout_s);
+		role_leg_failed(r->migrations, MIGLEG_IN, peer, MIGLEG_STALLED);
 		return EXIT_REFUSED;
 	}
 	if (w != WAIT_OK)
@@ -194,10 +195,12 @@ static int take_stream(struct run *r, struct vm *vm, int fd, const struct role_p
 		if (proc_poll_exit(&vm->proc) && WIFSIGNALED(vm->proc.status)) {
 			run_say(r, "migration %u from %s ended: %s died (%s)", r->migrations, peer, vm->name,
 				proc_status_str(&vm->proc, st, sizeof(st)));
+			role_leg_failed(r->migrations, MIGLEG_IN, peer, MIGLEG_DIED);
 			return EXIT_QEMU;
 		}
 		run_say(r, "migration %u from %s refused: the %s's QEMU did not load the stream%s%.160s",
 			r->migrations, peer, vm->name, vm->first_error[0] ? ": " : "", vm->first_error);
+		role_leg_failed(r->migrations, MIGLEG_IN, peer, MIGLEG_REFUSED);
 		return EXIT_REFUSED;
 	}
 	return 0;

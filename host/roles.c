@@ -76,11 +76,21 @@ void role_leg_line(const struct role_leg *leg)
 		{ MIGLEG_DOWNTIME_MS, leg->downtime_ms }, { MIGLEG_SETUP_MS, leg->setup_ms },
 	};
 
-	printf(MIGLEG_PREFIX " " MIGLEG " %u %s %s", leg->n, leg->dir, leg->peer);
+	printf(MIGLEG_PREFIX " " MIGLEG " %u %s %s " MIGLEG_RESULT "%s", leg->n, leg->dir, leg->peer,
+	       leg->result ? leg->result : MIGLEG_DONE);
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (f[i].v >= 0)	/* a figure this half does not have is left out */
 			printf(" %s%ld", f[i].name, f[i].v);
 	printf("\n");
+}
+
+void role_leg_failed(unsigned int n, const char *dir, const char *peer, const char *result)
+{
+	struct role_leg leg = { .n = n, .dir = dir, .request_ms = -1, .total_ms = -1, .downtime_ms = -1,
+				.setup_ms = -1, .result = result };
+
+	snprintf(leg.peer, sizeof(leg.peer), "%s", peer);
+	role_leg_line(&leg);
 }
 
 /* "PASSED", "FAILED", "SKIPPED": the guest's verdict in a sentence. */

@@ -19,7 +19,11 @@ struct role_leg {
 	const char *dir;		/* MIGLEG_OUT or MIGLEG_IN */
 	char peer[300];			/* out: the URI connected to; in: where the source came from */
 	long request_ms, total_ms, downtime_ms, setup_ms;
+	const char *result;		/* MIGLEG_DONE, ... (tables/migproto.h) */
 };
+
+/* The LEG line of a leg that did not complete: no figures, its result word. */
+void role_leg_failed(unsigned int n, const char *dir, const char *peer, const char *result);
 
 /*
  * Send the guest (request seq, seen at t_request, now_ns()) from vm to uri

@@ -132,6 +132,7 @@ int role_send(struct run *r, struct vm *vm, const char *uri, unsigned int seq, u
 		/* The guest never stopped: it is still running here. */
 		snprintf(refusal, size, "%.250s", err);
 		printf("gvmigrate: migration %u refused by %s: %s\n", r->migrations, other_half(r), err);
+		role_leg_failed(r->migrations, MIGLEG_OUT, uri, MIGLEG_UNREACHABLE);
 		return ROLE_STAYED;
 	}
 	rc = qmp_pass_fd(&r->ev, vm, fd, ROLEFD_OUT, bound);
@@ -163,6 +164,7 @@ int role_send(struct run *r, struct vm *vm, const char *uri, unsigned int seq, u
 	}
 	snprintf(refusal, size, "%.250s", err);
 	printf("gvmigrate: migration %u refused by %s: %s\n", r->migrations, other_half(r), err);
+	role_leg_failed(r->migrations, MIGLEG_OUT, uri, rc == MIGRATE_TIMED_OUT ? MIGLEG_CANCELLED : MIGLEG_FAILED);
 	rc = resume_here(r, vm);
 	return rc ? rc : ROLE_STAYED;
 }

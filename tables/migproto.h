@@ -52,7 +52,7 @@
  * completed (the guest moved), for programs such as the kernel matrix that
  * must not parse prose; a refused leg has none (the RESULT line says why):
  *
- *   gvmigrate: LEG N DIR PEER [NAME=VALUE...]
+ *   gvmigrate: LEG N DIR PEER result=WORD [NAME=VALUE...]
  *
  * N is the migration (1 out of the source, 2 the way back), DIR "out" on
  * the half that sent the guest, "in" on the one that received it, PEER the
@@ -81,6 +81,30 @@
 #define MIGLEG_TOTAL_MS		"total_ms="
 #define MIGLEG_DOWNTIME_MS	"downtime_ms="
 #define MIGLEG_SETUP_MS		"setup_ms="
+/*
+ * result=WORD, on every LEG line (first after PEER): what became of the leg
+ * on this half.  A leg that did not complete has a LEG line too, without
+ * figures, so that a program can tell a compatibility refusal from a link
+ * that failed without reading prose:
+ *   done         the guest moved (both halves)
+ *   refused      in: this half's QEMU did not load the stream (QEMU's own
+ *                refusal: the kernels or QEMUs are not compatible)
+ *   died         in: this half's QEMU died while the stream came in
+ *   stalled      in: the stream did not arrive within --link-timeout
+ *   unreachable  out: no authenticated connection to the other half
+ *                (nothing listening, no answer, a wrong key)
+ *   cancelled    out: the migration did not complete within --link-timeout
+ *   failed       out: QEMU's migration failed (the other half refused the
+ *                stream, or the connection broke: its LEG line says which)
+ */
+#define MIGLEG_RESULT		"result="
+#define MIGLEG_DONE		"done"
+#define MIGLEG_REFUSED		"refused"
+#define MIGLEG_DIED		"died"
+#define MIGLEG_STALLED		"stalled"
+#define MIGLEG_UNREACHABLE	"unreachable"
+#define MIGLEG_CANCELLED	"cancelled"
+#define MIGLEG_FAILED		"failed"
 
 /*
  * What a --role half prints once it listens (the destination's --listen,

@@ -356,17 +356,18 @@ def build_cell(out, a, b, notrun, mode="saved", fault=""):
     return cell
 
 
-def fault_cells(kernels):
-    """(a, b, fault) of the fault cells that ran (runs named live-in-kA.FAULT on b)."""
+def fault_cells(kernels, asked):
+    """(a, b, fault) of the fault cells the run was asked for (run.env's
+    fault_cells, "1>2:FAULT ..."), whether they ran or not."""
     found = []
-    for b in kernels:
-        for name in sorted(b.get("_runs", {})):
-            if not name.startswith("live-in-") or "." not in name:
-                continue
-            src, fault = name[len("live-in-"):].split(".", 1)
-            a = next((k for k in kernels if k["id"] == src), None)
-            if a is not None:
-                found.append((a, b, fault))
+    for f in asked.split():
+        m = re.match(r"^(\d+)>(\d+):([a-z-]+)$", f)
+        if not m:
+            continue
+        a = next((k for k in kernels if k["id"] == "k" + m.group(1)), None)
+        b = next((k for k in kernels if k["id"] == "k" + m.group(2)), None)
+        if a is not None and b is not None:
+            found.append((a, b, m.group(3)))
     return found
 
 
@@ -404,7 +405,8 @@ def build(out):
         pass
     mode = run_env.get("mode") or "saved"
     cells = [build_cell(out, a, b, notrun, mode) for a in kernels for b in kernels]
-    faults = [build_cell(out, a, b, notrun, mode, f) for a, b, f in fault_cells(kernels)]
+    faults = [build_cell(out, a, b, notrun, mode, f)
+              for a, b, f in fault_cells(kernels, run_env.get("fault_cells", ""))]
     diffs = []
     for i, a in enumerate(kernels):
         for b in kernels[i + 1:]:

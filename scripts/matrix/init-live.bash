@@ -14,8 +14,8 @@
 # B's log, leg 2's and the final verdict in A's.
 #
 # The stream is authenticated by the run's key (the driver makes it in the
-# share; a copy only root here can read is what gvmigrate takes), so a
-# host that is not part of the cell cannot inject one.
+# share; a copy only root here can read is what gvmigrate takes), so no
+# process outside the run can inject one.
 #
 # A cell A -> A is a live migration within A (MIGRATION=unix, there and back
 # between two QEMUs on A) with the same payload.
@@ -70,8 +70,13 @@ live_out() {
 # carries several hundred KiB at least: the 256 KiB the guest dirties,
 # and its code and stacks).
 live_link_down_mid_stream() {
-	local port sl local rem st _ rx0='' rx
+	local port sl local rem st _ rx0='' rx tick
 	port=$(printf '%04X' "$LIVE_PORT")
+	# bash's read -t on a FIFO nobody writes is the pause: BusyBox's sleep
+	# may take whole seconds only, and a loop without a pause would starve
+	# the host's one CPU (the migration it watches runs there).
+	[ -p /tmp/gv-live-tick ] || mkfifo /tmp/gv-live-tick
+	exec {tick}<>/tmp/gv-live-tick
 	while :; do
 		if [ -z "$rx0" ]; then
 			while read -r sl local rem st _; do
@@ -87,7 +92,7 @@ live_link_down_mid_stream() {
 				return 0
 			fi
 		fi
-		sleep 0.02
+		read -r -t 0.02 -u "$tick" _
 	done
 }
 

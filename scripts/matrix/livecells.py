@@ -35,7 +35,9 @@ def proto():
                 j = json.load(f)
             w = j["words"]
             _PROTO = {"prefix": w["MIGLEG_PREFIX"] + " " + w["MIGLEG"], "out": w["MIGLEG_OUT"],
-                      "in": w["MIGLEG_IN"], "fields": j["leg_fields"]}
+                      "in": w["MIGLEG_IN"], "fields": j["leg_fields"],
+                      "result": w["MIGLEG_RESULT"].rstrip("="), "done": w["MIGLEG_DONE"],
+                      "refused": w["MIGLEG_REFUSED"]}
         except (OSError, ValueError, KeyError) as e:
             die("%s: %s (generated from tables/migproto.h: run make)" % (path, e))
     return _PROTO
@@ -55,7 +57,9 @@ def legs_of(lines):
         leg = {"peer": words[2]}
         for w in words[3:]:
             k, eq, v = w.partition("=")
-            if eq and v.lstrip("-").isdigit():
+            if eq and k == p["result"]:
+                leg["result"] = v
+            elif eq and v.lstrip("-").isdigit():
                 leg[k] = int(v)
         legs[(int(words[0]), words[1])] = leg
     return legs
@@ -86,7 +90,15 @@ def leg_record(n, frm, to, sender, receiver):
     p = proto()
     s = sender.get((n, p["out"]), {})
     r = receiver.get((n, p["in"]), {})
-    leg = {"n": n, "from": frm, "to": to, "done": bool(s) and bool(r)}
+    # Done when both halves say so; each half's own word otherwise
+    # (tables/migproto.h: refused on the receiving side is QEMU's refusal,
+    # the others a link or a half that failed).
+    leg = {"n": n, "from": frm, "to": to,
+           "done": s.get("result") == p["done"] and r.get("result") == p["done"]}
+    if s.get("result"):
+        leg["sender"] = s["result"]
+    if r.get("result"):
+        leg["receiver"] = r["result"]
     for k in p["fields"]:
         if k in s:
             leg[k] = s[k]
@@ -166,6 +178,17 @@ def build_live_cell(out, a, b, cell, suffix=""):
                 ", ".join(c["key"] for c in ch[:6]), " ..." if len(ch) > 6 else "")
         else:
             cell.update(status="failed", summary=verdict_of(src))
+    elif (s_rc == refused or d_rc == refused) and not any(
+            l.get("receiver") == proto()["refused"] for l in cell["legs"] if not l["done"]):
+        # Not QEMU's refusal: the link or a half failed (no answer, a leg
+        # cancelled at --link-timeout, a QEMU that died), a run's error.
+        leg = 1 if not cell["legs"][0]["done"] else 2
+        l = cell["legs"][leg - 1]
+        cell["status"] = "error"
+        cell["failed_leg"] = leg
+        cell["summary"] = "leg %d did not happen (sender: %s, receiver: %s), not a refusal; the guest stayed on %s (%s)" % (
+            leg, l.get("sender", "no word"), l.get("receiver", "no word"),
+            a["label"] if leg == 1 else b["label"], verdict_of(src) if leg == 1 else verdict_of(dst))
     elif s_rc == refused or d_rc == refused:
         # Where the guest did go (refused on the way back), what it saw there.
         if cell["legs"][0]["done"] and dst:

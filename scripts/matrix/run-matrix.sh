@@ -300,6 +300,7 @@ MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"
 	printf 'boot_timeout=%s\ncommand_timeout=%s\ntest_timeout=%s\n' "$MX_BOOT_TIMEOUT" "$MX_CMD_TIMEOUT" "$MX_TEST_TIMEOUT"
 	printf 'kernels=%s\n' "$MX_N"
 	printf 'mode=%s\n' "$MX_MODE"
+	printf 'fault_cells=%s\n' "${MX_FAULT_CELLS:-}"
 	printf 'suite=%s\n' "$([ -n "$MX_NO_SUITE" ] && echo 0 || echo 1)"
 	printf 't_kernels_ms=%s\nt_prep_ms=%s\n' "$T_KERNELS" "$T_PREP"
 } >"$out/run.env"
@@ -428,6 +429,9 @@ rebalance() {
 		done
 		for j in ${H_TODO[$i]}; do w=$((w + 35)); done
 		[[ ${H_CUR[$i]} == *restore* ]] && w=$((w + 35))
+		# A live half (or a host held for one) is half of a cell another
+		# host waits on: never the least of the work.
+		[[ ${H_CUR[$i]} == *live-* || -n ${LIVE_HELD[$i]:-} ]] && w=$((w + 35))
 		left[$i]=$w
 	done
 	for i in "${!left[@]}"; do
@@ -472,7 +476,11 @@ mx_stop_if_signalled
 # What a host that went down still owed.
 for i in "${!K_LABEL[@]}"; do
 	for j in ${H_TODO[$i]:-}; do
-		notrun "$j" "$i" "${K_LABEL[$i]}: ${H_REASON[$i]:-the host ended}"
+		# A live fault cell is J/FAULT (lib/live.bash).
+		case $j in
+		*/*) mx_live_notrun "${j%%/*}" "$i" "${j#*/}" "${K_LABEL[$i]}: ${H_REASON[$i]:-the host ended}" ;;
+		*) notrun "$j" "$i" "${K_LABEL[$i]}: ${H_REASON[$i]:-the host ended}" ;;
+		esac
 	done
 	if [ "${K_OK[$i]}" = 1 ]; then
 		mx_host_env "$i"

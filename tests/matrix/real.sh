@@ -155,7 +155,8 @@ t_eq "the cells are live" live "$(q 'm["mode"]')"
 for c in "k1 k2" "k2 k1"; do
 	set -- $c
 	if [ "$(q "C[(\"$1\", \"$2\")][\"status\"]")" = refused ]; then
-		t_eq "$1 -> $2: live, refused on the way there" "live 1" "$(q "C[(\"$1\", \"$2\")][\"mode\"], C[(\"$1\", \"$2\")][\"refused_leg\"]" | tr -d "(),'")"
+		t_eq "$1 -> $2: live, refused on the way there, by the receiving QEMU (its LEG line)" "live 1 refused" \
+			"$(q "C[(\"$1\", \"$2\")][\"mode\"], C[(\"$1\", \"$2\")][\"refused_leg\"], C[(\"$1\", \"$2\")][\"legs\"][0][\"receiver\"]" | tr -d "(),'")"
 		t_grep "$1 -> $2: the refused upgrade left the guest running at home, where it PASSED" \
 			'^arm/run: REFUSED: .*the guest resumed on the source and PASSED' "$(q "C[(\"$1\", \"$2\")][\"logs\"][\"source\"]")"
 	fi

@@ -47,7 +47,7 @@ dst_rc=$?
 t_eq "source: PASS" 0 "$src_rc"
 t_grep "source: the migration completed, the destination reports" '^arm/run: PASS: migration 1 to tcp:127\.0\.0\.1:[0-9]+ completed' "$tmp/src.out"
 t_grep "source: gvmigrate ran as the source half" '/gvmigrate --timeout 60 --role source --to tcp:127\.0\.0\.1:[0-9]+ --psk ' "$tmp/src.out"
-t_grep "source: its LEG line, with QEMU's total time" '^gvmigrate: LEG 1 out tcp:127\.0\.0\.1:[0-9]+ request_ms=[0-9]+ total_ms=[0-9]+ downtime_ms=' "$tmp/src.out"
+t_grep "source: its LEG line, with QEMU's total time" '^gvmigrate: LEG 1 out tcp:127\.0\.0\.1:[0-9]+ result=done request_ms=[0-9]+ total_ms=[0-9]+ downtime_ms=' "$tmp/src.out"
 t_eq "destination: PASS" 0 "$dst_rc"
 t_grep "destination: the guest PASSED there" '^arm/run: PASS: migration 1 from 127\.0\.0\.1:[0-9]+ received; the guest PASSED on the destination' "$tmp/dst.out"
 t_grep "destination: the memory the guest wrote during the migration arrived" \

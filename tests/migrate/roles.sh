@@ -12,7 +12,7 @@
 # so the lines below allow such a note on the destination's RESULT.
 # Round trips (9-12): A (--role source --back-listen) -> B (--role
 # destination --back-to) -> A, the same guest asking twice (count=2); each
-# half prints a LEG line per completed leg (tables/migproto.h).
+# half prints a LEG line per leg, with its result word (tables/migproto.h).
 # quick-check: skip (many QEMUs, two per run)
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
@@ -137,6 +137,8 @@ pair "the destination dies mid-migration" 90
 t_grep "killed: the fault was injected mid-stream" "^gvmigrate: injecting fault 'kill-destination'" "$DST_OUT"
 t_eq "killed: destination exits QEMU_ERROR (2)" 2 "$DST_RC"
 last "killed: the destination names the death" "$DST_OUT" '^gvmigrate: RESULT QEMU_ERROR 2 1 migration 1 from 127\.0\.0\.1:[0-9]+ ended: destination died \(killed by signal 9\)( \(destination refused a foreign connection: .*\))?$'
+t_grep "killed: the destination's LEG 1 says its QEMU died" '^gvmigrate: LEG 1 in 127\.0\.0\.1:[0-9]+ result=died$' "$DST_OUT"
+t_grep "killed: the source's LEG 1 says the migration failed" '^gvmigrate: LEG 1 out tcp:127\.0\.0\.1:[0-9]+ result=failed$' "$SRC_OUT"
 t_eq "killed: source exits REFUSED (79)" 79 "$SRC_RC"
 last "killed: the source's guest resumed and PASSED" "$SRC_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused by the destination \(.+\); the guest resumed on the source and PASSED$'
 t_grep "killed: the guest compared its view on the source" "^PASS: migration 1: the guest.s view is unchanged" "$SRC_OUT"
@@ -152,6 +154,8 @@ pair "the destination hangs mid-migration" 90
 t_eq "hung: source exits REFUSED (79)" 79 "$SRC_RC"
 last "hung: the source names the bound and the guest PASSED" "$SRC_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused by the destination \(the migration did not complete within 8s \(--link-timeout\)\); the guest resumed on the source and PASSED$'
 t_grep "hung: the guest runs on the source again" '^gvmigrate: the guest (runs on the source again|was .* resumed it)' "$SRC_OUT"
+t_grep "hung: the destination's LEG 1 says the stream stalled" '^gvmigrate: LEG 1 in 127\.0\.0\.1:[0-9]+ result=stalled$' "$DST_OUT"
+t_grep "hung: the source's LEG 1 says it cancelled the migration" '^gvmigrate: LEG 1 out tcp:127\.0\.0\.1:[0-9]+ result=cancelled$' "$SRC_OUT"
 t_eq "hung: destination exits REFUSED (79), at its --link-timeout" 79 "$DST_RC"
 last "hung: the destination says the stream stalled and the source keeps the guest" "$DST_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 from 127\.0\.0\.1:[0-9]+ did not arrive within 8s \(--link-timeout\): the source keeps the guest$'
 DST_ENV=() DST_OPTS=(--timeout 90) SRC_OPTS=(--psk "$tmp/key" --timeout 90)
@@ -308,7 +312,7 @@ trip() {
 
 # The LEG line's words, as tables/migproto.h has them (tables/migproto.json).
 leg_re() { # N DIR: a LEG line's start
-	printf '^gvmigrate: LEG %s %s [^ ]+( [a-z_]+=[0-9]+)*' "$1" "$2"
+	printf '^gvmigrate: LEG %s %s [^ ]+ result=done( [a-z_]+=[0-9]+)*' "$1" "$2"
 }
 
 # 9. A round trip: A -> B (upgrade), B -> A (rollback); the guest compares
@@ -341,6 +345,7 @@ for path in sys.argv[1:]:
         if line.startswith(p):
             n, d, peer, *kv = line[len(p):].split()
             kv = dict(x.split("=") for x in kv)
+            assert kv.pop(w["words"]["MIGLEG_RESULT"].rstrip("=")) == w["words"]["MIGLEG_DONE"], line
             assert set(kv) <= fields and d in (w["words"]["MIGLEG_OUT"], w["words"]["MIGLEG_IN"]), line
             legs[(n, d)] = kv
 assert set(legs) == {("1", "out"), ("1", "in"), ("2", "out"), ("2", "in")}, legs
@@ -367,7 +372,8 @@ last "back refused: B says the way back was refused and the guest finished on B"
 t_grep "back refused: the guest runs on B again" '^gvmigrate: the guest (runs on the destination again|was .* resumed it)' "$B_OUT"
 t_grep "back refused: the guest compared its view on B after the refusal" "^PASS: migration 2: the guest.s view is unchanged" "$B_OUT"
 t_grep "back refused: B's LEG 1 in" "$(leg_re 1 in)" "$B_OUT"
-t_nogrep "back refused: no LEG 2 on B (the guest did not move)" '^gvmigrate: LEG 2 ' "$B_OUT"
+t_grep "back refused: B's LEG 2 says its leg failed, no figures (the guest did not move)" '^gvmigrate: LEG 2 out tcp:127\.0\.0\.1:[0-9]+ result=failed$' "$B_OUT"
+t_grep "back refused: C's LEG (its migration 1) says its QEMU refused the stream" '^gvmigrate: LEG 1 in 127\.0\.0\.1:[0-9]+ result=refused$' "$tmp/c.out"
 t_eq "back refused: A exits TIMEOUT (124)" 124 "$A_RC"
 last "back refused: A names migration 1 and what it waited for" "$A_OUT" '^gvmigrate: RESULT TIMEOUT 124 1 migration 1 to tcp:127\.0\.0\.1:[0-9]+ completed; no source connected within 30s while waiting for the guest to come back$'
 t_eq "back refused: C exits REFUSED (79)" 79 "$C_RC"
@@ -393,7 +399,9 @@ t_eq "leg 1 refused: A exits REFUSED (79)" 79 "$A_RC"
 last "leg 1 refused: A's verdict as without --back-listen" "$A_OUT" '^gvmigrate: RESULT REFUSED 79 1 migration 1 refused by the destination \(.+\); the guest resumed on the source and PASSED$'
 t_grep "leg 1 refused: A closed its back listener unused" '^gvmigrate: closed the --back-listen listener unused' "$A_OUT"
 t_grep "leg 1 refused: the guest asked again and stayed on A" '^gvmigrate: the guest asked again \(request [0-9]+\); migration 1 was refused, so it stays on the source$' "$A_OUT"
-t_nogrep "leg 1 refused: no LEG line on A" '^gvmigrate: LEG ' "$A_OUT"
+t_grep "leg 1 refused: A's LEG 1 says its leg failed, no figures" '^gvmigrate: LEG 1 out tcp:127\.0\.0\.1:[0-9]+ result=failed$' "$A_OUT"
+t_grep "leg 1 refused: B's LEG 1 says its QEMU refused the stream" '^gvmigrate: LEG 1 in 127\.0\.0\.1:[0-9]+ result=refused$' "$B_OUT"
+t_nogrep "leg 1 refused: no LEG 2 on A" '^gvmigrate: LEG 2 ' "$A_OUT"
 t_eq "leg 1 refused: B exits REFUSED (79)" 79 "$B_RC"
 
 # 12. Without --back-to a destination still takes one migration: a second

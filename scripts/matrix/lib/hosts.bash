@@ -232,6 +232,7 @@ mx_host_down() {
 	[ -n "${H_KVM[$i]:-}" ] || H_KVM[$i]="failed:${K_LABEL[$i]}: $3"
 	H_STATE[$i]=done H_QUEUE[$i]=''
 	mx_live_release "$i"
+	mx_live_half_ended "$i"
 	mx_event "$i" "down $2: $3"
 }
 

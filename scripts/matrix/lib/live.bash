@@ -48,14 +48,17 @@ mx_live_faults_into() {
 
 # mx_live_check_faults: MX_FAULT_CELLS names hosts of this run and faults init knows.
 mx_live_check_faults() {
-	local f
+	local f stops=0
 	for f in ${MX_FAULT_CELLS:-}; do
-		[[ $f =~ ^([0-9]+)\>([0-9]+):(kill-destination|link-down|stop-host)$ ]] ||
-			{ MX_ERR="MX_FAULT_CELLS: '$f' is not FROM>TO:kill-destination|link-down|stop-host"; return 1; }
-		[ "${BASH_REMATCH[1]}" -le "$MX_N" ] && [ "${BASH_REMATCH[2]}" -le "$MX_N" ] &&
+		[[ $f =~ ^([1-9][0-9]*)\>([1-9][0-9]*):(kill-destination|link-down|stop-host)$ ]] ||
+			{ MX_ERR="MX_FAULT_CELLS: '$f' is not FROM>TO:kill-destination|link-down|stop-host (hosts from 1)"; return 1; }
+		[ "$((10#${BASH_REMATCH[1]}))" -le "$MX_N" ] && [ "$((10#${BASH_REMATCH[2]}))" -le "$MX_N" ] &&
 			[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ] ||
 			{ MX_ERR="MX_FAULT_CELLS: '$f' names no pair of the run's $MX_N hosts"; return 1; }
+		# stop-host takes a host away, so it waits for all else: one of them.
+		[ "${BASH_REMATCH[3]}" != stop-host ] || stops=$((stops + 1))
 	done
+	[ "${stops:-0}" -le 1 ] || { MX_ERR="MX_FAULT_CELLS: one stop-host cell at most (each waits for all other work)"; return 1; }
 }
 
 # mx_live_start I J [FAULT]: the cell J -> I: I's destination half now.
@@ -81,6 +84,9 @@ mx_live_line() {
 	fault=${fault#/}
 	unset 'LIVE_WAIT[$i]'
 	unset 'LIVE_HELD[$j]'
+	# A held source that went down meanwhile gets nothing (the destination's
+	# half ends at its bound, no source connected).
+	[ "${H_STATE[$j]}" = busy ] && [ -z "${H_CUR[$j]}" ] || return 0
 	mx_host_ip "$i"
 	mx_host_send "$j" "live-out k$((i + 1))${fault:+.$fault} $REPLY"
 	[ "$fault" != stop-host ] || mx_live_stop_host "$i" "$j"
@@ -98,8 +104,8 @@ mx_live_stop_host() {
 	mx_event "$i" "stopped (fault stop-host, cell k$((j + 1)) -> k$((i + 1)))"
 }
 
-# mx_live_half_ended J VERB: host J's source half ended; a host it stopped
-# (stop-host) is killed now and counted down.
+# mx_live_half_ended J: host J's source half ended, or host J went down; a
+# host stopped for its cell (stop-host) is killed now and counted down.
 mx_live_half_ended() {
 	local j=$1 i=${LIVE_STOPPED[$1]:-} p
 	[ -n "$i" ] || return 0
@@ -107,6 +113,8 @@ mx_live_half_ended() {
 	for p in "${MX_STOPPED[@]}"; do
 		[ "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" = "${H_PID[$i]}" ] && kill -KILL "$p"
 	done
+	# Killed: cleanup must not signal these pids again (they may be reused).
+	MX_STOPPED=()
 	mx_host_kill "$i"
 	mx_host_down "$i" stopped "stopped by the fault stop-host during the cell ${K_LABEL[$j]} -> ${K_LABEL[$i]}, killed once ${K_LABEL[$j]}'s half ended"
 }
