@@ -9,20 +9,13 @@
 # cell of its own (MX_FAULT_CELLS): the destination's QEMU killed as the
 # stream comes in, the destination host's link taken down, the destination
 # host stopped.  Each must end within its bound with the guest finishing on
-# the source, and leave nothing running.  About 3-5 minutes on 2 cores.
+# the source, and leave nothing running.  About 2 minutes on 2 cores.
 # GUESTVIEW_SKIP_MATRIX=1 skips it.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
-[ -z "${GUESTVIEW_SKIP_MATRIX:-}" ] || t_skip "GUESTVIEW_SKIP_MATRIX is set"
-for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm arm/migrate.flat host/gvfp host/gvmigrate; do
-	[ -e "$f" ] || t_skip "$f not built (make; make cross-tools)"
-done
-command -v qemu-system-aarch64 >/dev/null && command -v cpio >/dev/null || t_skip "needs qemu-system-aarch64 and cpio"
-tmp=$(t_tmpdir)
-mkdir -m 700 "$tmp/t"
-export TMPDIR=$tmp/t
-
 . tests/matrix/run-matrix.bash
+mx_test_setup
+
 MX_FAULT_CELLS="1>2:kill-destination 2>1:link-down 1>2:stop-host" \
 	mx_test_run --no-suite --link-timeout 20 --out "$tmp/out" --json "$tmp/m.json" 6.12 6.12:gv.twin=1
 # The stop-host fault takes the second host away: a kernel that went down.

@@ -10,17 +10,10 @@
 # GUESTVIEW_SKIP_MATRIX=1 skips it.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_ROOT" || exit 2
-[ -z "${GUESTVIEW_SKIP_MATRIX:-}" ] || t_skip "GUESTVIEW_SKIP_MATRIX is set"
-for f in host/aarch64/gvmigrate host/aarch64/gvstream host/aarch64/gvfp host/aarch64/gvkvm arm/migrate.flat host/gvfp; do
-	[ -e "$f" ] || t_skip "$f not built (make; make cross-tools)"
-done
-command -v qemu-system-aarch64 >/dev/null && command -v cpio >/dev/null || t_skip "needs qemu-system-aarch64 and cpio"
-tmp=$(t_tmpdir)
-mkdir -m 700 "$tmp/t"
-export TMPDIR=$tmp/t
+. tests/matrix/run-matrix.bash
+mx_test_setup
 R=(python3 scripts/matrix/report.py)
 
-. tests/matrix/run-matrix.bash
 mx_test_run --out "$tmp/out" --junit "$tmp/junit.xml" --json "$tmp/m.json" 6.1 6.12
 t_eq "6.1 and 6.12: the matrix is complete (exit 0)" 0 "$MX_RC"
 t_check "within 10 minutes (took ${MX_SECS} s)" test "$MX_SECS" -le 600

@@ -83,14 +83,21 @@ pair() {
 	fi
 	wait "$dpid"
 	DST_RC=$?
-	ms=$((($(date +%s%N) - t0) / 1000000))
+	ended_clean "$desc" "$max" "$t0" "$dtmp" "$stmp"
+}
+
+# ended_clean DESC MAX T0 DIR1 DIR2: both halves ended within MAX s of T0
+# (ns), no QEMU of this run ($marker) is left, and their TMPDIRs are empty.
+ended_clean() {
+	local desc=$1 max=$2 ms
+	ms=$((($(date +%s%N) - $3) / 1000000))
 	if [ "$ms" -le $((max * 1000)) ]; then t_ok "$desc: both ended within ${max}s (${ms} ms)"
 	else t_fail "$desc: took ${ms} ms, more than ${max}s"; fi
 	if pgrep -f -- "[q]emu-system.*$marker" >/dev/null; then
 		t_fail "$desc: a QEMU is still there"; pkill -9 -f -- "[q]emu-system.*$marker"
 	else t_ok "$desc: no QEMU left"; fi
-	if [ -z "$(ls -A "$dtmp" "$stmp" | grep -v ':$' | grep .)" ]; then t_ok "$desc: nothing left in either TMPDIR"
-	else t_fail "$desc: left: $(ls -A "$dtmp" "$stmp" | tr '\n' ' ')"; fi
+	if [ -z "$(ls -A "$4" "$5" | grep -v ':$' | grep .)" ]; then t_ok "$desc: nothing left in either TMPDIR"
+	else t_fail "$desc: left: $(ls -A "$4" "$5" | tr '\n' ' ')"; fi
 }
 # last DESC FILE REGEX: FILE's last line (the RESULT contract) matches.
 last() {
@@ -299,14 +306,7 @@ trip() {
 	[ -z "${DURING:-}" ] || wait "$wpid"
 	wait "$bpid"
 	B_RC=$?
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	if [ "$ms" -le $((max * 1000)) ]; then t_ok "$desc: both ended within ${max}s (${ms} ms)"
-	else t_fail "$desc: took ${ms} ms, more than ${max}s"; fi
-	if pgrep -f -- "[q]emu-system.*$marker" >/dev/null; then
-		t_fail "$desc: a QEMU is still there"; pkill -9 -f -- "[q]emu-system.*$marker"
-	else t_ok "$desc: no QEMU left"; fi
-	if [ -z "$(ls -A "$atmp" "$btmp" | grep -v ':$' | grep .)" ]; then t_ok "$desc: nothing left in either TMPDIR"
-	else t_fail "$desc: left: $(ls -A "$atmp" "$btmp" | tr '\n' ' ')"; fi
+	ended_clean "$desc" "$max" "$t0" "$atmp" "$btmp"
 	not_listening "$desc" "$port" "$aport"
 }
 
