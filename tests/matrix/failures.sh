@@ -54,8 +54,7 @@ t_check "nothing left behind" left
 
 # Ctrl-C: SIGINT to the driver (as a terminal sends it; a background job
 # would ignore it, so the signal is restored to its default first).
-python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
-	"${M[@]:4}" --boot-timeout 100 --out "$tmp/o4" "$tmp/zero.Image" "$tmp/zero2.Image" >"$tmp/int.out" 2>&1 &
+(t_sigint_default "${M[@]:4}" --boot-timeout 100 --out "$tmp/o4" "$tmp/zero.Image" "$tmp/zero2.Image" >"$tmp/int.out" 2>&1) &
 pid=$!
 # Wait for what the check below means: both hosts' QEMUs running (up to
 # 30 s; a count of any process naming $tmp/ also counts the driver's

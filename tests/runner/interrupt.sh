@@ -30,7 +30,7 @@ interrupt() {
 	# set -m: own process group, and SIGINT not ignored as it would be for
 	# a plain background job of this non-interactive shell.
 	set -m
-	(cd "$RT" && exec "$RUNNER" --config int.cfg "$@" >"$RT/out" 2>"$RT/err") &
+	(cd "$RT" && t_sigint_default "$RUNNER" --config int.cfg "$@" >"$RT/out" 2>"$RT/err") &
 	pid=$!
 	set +m
 	# Up to 30 s: on a loaded machine the stubs can take seconds to start.

@@ -84,7 +84,7 @@ mkdir -p "$T/slowbin" "$T/scratch"
 printf '#!/bin/sh\nexec sleep 30\n' >"$T/slowbin/apt-get"
 chmod +x "$T/slowbin/apt-get"
 set -m   # own process group for the job, and SIGINT not ignored in it
-TMPDIR=$T/scratch PATH=$T/slowbin:$PATH "$fetch" --arch arm64 --dest "$T/d" libfdt-dev >"$T/int.out" 2>&1 &
+(TMPDIR=$T/scratch PATH=$T/slowbin:$PATH t_sigint_default "$fetch" --arch arm64 --dest "$T/d" libfdt-dev >"$T/int.out" 2>&1) &
 pid=$!
 set +m
 for _ in $(seq 300); do   # up to 30 s: a loaded machine is slow
