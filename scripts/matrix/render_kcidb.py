@@ -35,6 +35,18 @@ EXCERPT_MAX = 16384
 _NODE_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 
 
+def cell_misc(c, src, dst):
+    """A cell's misc: the pair, how it migrated (live or saved) and, live,
+    each leg with QEMU's total time and downtime."""
+    misc = {"from": src["label"], "to": dst["label"]}
+    if c.get("mode"):
+        misc["mode"] = c["mode"]
+    if c.get("legs"):
+        misc["legs"] = [{k: l[k] for k in ("n", "done", "total_ms", "downtime_ms", "request_ms") if k in l}
+                        for l in c["legs"]]
+    return misc
+
+
 def node(s):
     """One node of a test path: the schema's nodes hold no '.'."""
     return _NODE_BAD.sub("_", s) or "_"
@@ -93,6 +105,6 @@ def kcidb(m):
         src, dst = by_id[c["from"]], by_id[c["to"]]
         tests.append(_test(m, dst, _ids(dst)[1], "guestview.migration." + node(src["label"]),
                            CELL_STATUS[c["status"]], c["status"], c.get("summary"), c.get("ms"),
-                           {"from": src["label"], "to": dst["label"]}))
+                           cell_misc(c, src, dst)))
     return {"version": {"major": SCHEMA_MAJOR, "minor": SCHEMA_MINOR},
             "checkouts": list(checkouts.values()), "builds": list(builds.values()), "tests": tests}

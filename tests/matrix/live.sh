@@ -17,7 +17,8 @@ cd "$T_ROOT" || exit 2
 mx_test_setup
 
 MX_FAULT_CELLS="1>2:kill-destination 2>1:link-down 1>2:stop-host" \
-	mx_test_run --no-suite --link-timeout 20 --out "$tmp/out" --json "$tmp/m.json" 6.12 6.12:gv.twin=1
+	mx_test_run --no-suite --link-timeout 20 --out "$tmp/out" --json "$tmp/m.json" --kcidb "$tmp/kcidb.json" \
+	6.12 6.12:gv.twin=1
 # The stop-host fault takes the second host away: a kernel that went down.
 t_eq "the run ends, status 1 (the stop-host fault took a host down)" 1 "$MX_RC"
 t_check "within 10 minutes (took ${MX_SECS} s)" test "$MX_SECS" -le 600
@@ -76,6 +77,9 @@ t_grep "fault stop-host: the source gave up connecting at the run's --link-timeo
 	'cannot connect: no answer within (19|20)[0-9]{3} ms' "$(q "F['stop-host']['logs']['source']")"
 t_eq "fault stop-host: the stopped host is a kernel that went down, saying why" "stopped True" \
 	"$(q "k2['status'], 'stop-host' in k2['reason']" | tr -d "(),'")"
+t_status "KCIDB: the report validates" 0 python3 scripts/matrix/kcidb_check.py "$tmp/kcidb.json"
+t_eq "KCIDB: a live cell's misc has its mode and both legs with QEMU's figures" "live 2 True" \
+	"$(python3 -c 'import json,sys; t=[t for t in json.load(open(sys.argv[1]))["tests"] if t["path"].startswith("guestview.migration") and t["misc"]["from"] != t["misc"]["to"]][0]["misc"]; print(t["mode"], len(t["legs"]), all("total_ms" in l for l in t["legs"]))' "$tmp/kcidb.json" 2>&1)"
 t_check "nothing left behind (QEMU, the switch, temp dirs)" \
 	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"
 t_done
