@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 import hosttools as ht
 import livecells
 import pins as pincells
-from matrixfile import SCHEMA, result_word, status_of
+from matrixfile import SCHEMA, cell_keys, result_word, status_of
 
 
 def read_env(path):
@@ -269,23 +269,9 @@ def kvm_try(out, a, b):
 
 
 def changed_keys(a, b, log, out):
-    """What the guest saw change: gvfp diff --json of A's saved
-    fingerprint against the one the payload printed after the migration
-    (arm/migrate.flat prints its view when it changed).  None when either
-    is missing."""
-    if not a.get("save_fingerprint"):
-        return None
-    cdir = os.path.join(out, "cells")
-    os.makedirs(cdir, exist_ok=True)
-    after = ht.extract_fp(log, os.path.join(cdir, "%s-to-%s.after-fingerprint.txt" % (a["id"], b["id"])))
-    if after is None:
-        return None
-    d = ht.fp_diff(a["save_fingerprint"], after)
-    return d if d and d.get("differ") else None
-
-
-def missing(v):
-    return "missing" if v is None else str(v)
+    """What the guest saw change after A's state came to B (hosttools.view_change)."""
+    return ht.view_change(a.get("save_fingerprint"), log,
+                          os.path.join(out, "cells", "%s-to-%s.after-fingerprint.txt" % (a["id"], b["id"])))
 
 
 def build_cell(out, a, b, notrun, mode="saved", fault=""):
@@ -326,8 +312,7 @@ def build_cell(out, a, b, notrun, mode="saved", fault=""):
         if d:
             ch = d.get("changes", [])
             cell["status"] = "changed"
-            cell["keys"] = [{"key": c["key"], "before": missing(c.get("old")), "after": missing(c.get("new"))}
-                            for c in ch]
+            cell["keys"] = cell_keys(ch)
             cell["decoded"] = ch
             cell["breaks_forward"] = d.get("breaks_forward", 0) + d.get("breaks_both", 0)
             cell["summary"] = "%d key%s changed: %s" % (

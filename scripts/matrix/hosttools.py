@@ -37,6 +37,21 @@ def extract_fp(log, dest):
     return dest if rc == 0 and os.path.exists(dest) else None
 
 
+def view_change(saved, log, dest):
+    """What a guest saw change: gvfp diff --json of the saved fingerprint
+    against the first view the log holds (arm/migrate.flat prints its view
+    after a migration only when it changed), that view written to dest.
+    None when either is missing or nothing differs."""
+    if not saved:
+        return None
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    after = extract_fp(log, dest)
+    if after is None:
+        return None
+    d = fp_diff(saved, after)
+    return d if d and d.get("differ") else None
+
+
 def fp_diff(a, b):
     """gvfp diff --json A B (exit 0 compatible, 1 not), or None."""
     return _json([GVFP, "diff", a, b, "--json"], ok=(0, 1))

@@ -20,7 +20,7 @@ import json
 import os
 
 import hosttools as ht
-from matrixfile import ROOT, die, status_of
+from matrixfile import ROOT, cell_keys, die, status_of
 
 _PROTO = None
 
@@ -107,25 +107,17 @@ def leg_record(n, frm, to, sender, receiver):
     return leg
 
 
-def changed(a, log, out, name, nth):
-    """gvfp diff of a's saved view against the view a half's log printed
-    (its nth fingerprint: the guest prints only views that changed after a
-    migration, print_before=0 in init-live.bash), or None."""
-    if not a.get("save_fingerprint"):
-        return None
-    cdir = os.path.join(out, "cells")
-    os.makedirs(cdir, exist_ok=True)
-    dest = os.path.join(cdir, name + ".after-fingerprint.txt")
-    rc, _, _ = ht.run([ht.GVFP, "extract", "--nth", str(nth), log, "-o", dest])
-    if rc != 0 or not os.path.exists(dest):
-        return None
-    d = ht.fp_diff(a["save_fingerprint"], dest)
-    return d if d and d.get("differ") else None
+def changed(a, log, out, name):
+    """What the guest saw change, against a's saved view, from the first
+    view a half's log printed (print_before=0 in init-live.bash: the guest
+    prints only a view that changed after a migration)."""
+    return ht.view_change(a.get("save_fingerprint"), log,
+                          os.path.join(out, "cells", name + ".after-fingerprint.txt"))
 
 
 def keys_of(d):
     ch = d.get("changes", [])
-    return ch, [{"key": c["key"], "before": str(c.get("old")), "after": str(c.get("new"))} for c in ch]
+    return ch, cell_keys(ch)
 
 
 def verdict_of(run):
@@ -162,8 +154,8 @@ def build_live_cell(out, a, b, cell, suffix=""):
         cell.update(status="identical", summary="round trip: the guest's view unchanged on %s and back home: %s"
                     % (b["label"], verdict_of(src)))
     elif s_rc == status_of("FAIL") and home:
-        d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix), 1) if dst else None
-        d2 = changed(a, src["log"], out, "%s-to-%s%s.leg2" % (a["id"], b["id"], suffix), 1)
+        d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix)) if dst else None
+        d2 = changed(a, src["log"], out, "%s-to-%s%s.leg2" % (a["id"], b["id"], suffix))
         if d1 or d2:
             cell["status"] = "changed"
             ch, keys = keys_of(d1 or d2)
@@ -192,7 +184,7 @@ def build_live_cell(out, a, b, cell, suffix=""):
     elif s_rc == refused or d_rc == refused:
         # Where the guest did go (refused on the way back), what it saw there.
         if cell["legs"][0]["done"] and dst:
-            d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix), 1)
+            d1 = changed(a, dst["log"], out, "%s-to-%s%s.leg1" % (a["id"], b["id"], suffix))
             if d1:
                 cell["legs"][0]["changed"] = [k["key"] for k in keys_of(d1)[1]]
         # Leg 1 refused: the guest stayed home (A's verdict says it finished
@@ -224,7 +216,7 @@ def self_cell(out, a, run, cell):
     if rc == status_of("PASS"):
         cell.update(status="identical", summary="there and back within the host: " + verdict_of(run))
     elif rc == status_of("FAIL"):
-        d = changed(a, run["log"], out, "%s-to-%s.self" % (a["id"], a["id"]), 1)
+        d = changed(a, run["log"], out, "%s-to-%s.self" % (a["id"], a["id"]))
         if d:
             ch, keys = keys_of(d)
             cell.update(status="changed", keys=keys, decoded=ch,

@@ -13,6 +13,13 @@ RANK = {"identical": 0, "changed": 1, "refused": 2, "failed": 3,
 COMPLETE = ("identical", "changed", "refused", "failed")
 
 
+def cell_keys(changes):
+    """A cell's "keys": each changed key with both values as the guest saw
+    them ("missing" where the key was absent), from gvfp diff's changes."""
+    shown = lambda v: "missing" if v is None else str(v)
+    return [{"key": c["key"], "before": shown(c.get("old")), "after": shown(c.get("new"))} for c in changes]
+
+
 def die(msg):
     print("report.py: " + msg, file=sys.stderr)
     sys.exit(2)
