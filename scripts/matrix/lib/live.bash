@@ -35,13 +35,17 @@ MX_STOPPED=()
 . "$MX_ROOT/tables/migproto.bash" || mx_die 3 "cannot load tables/migproto.bash (run make)"
 LIVE_LISTENING="$MIGROLE_LISTENING "
 
+# One fault cell of MX_FAULT_CELLS: FROM>TO:FAULT (checked once by
+# mx_live_check_faults, read by mx_live_faults_into).
+MX_FAULT_RE='^([1-9][0-9]*)>([1-9][0-9]*):(kill-destination|link-down|stop-host)$'
+
 # mx_live_faults_into I: the fault cells into host I, as " J/FAULT..." (REPLY).
 mx_live_faults_into() {
 	local i=$1 f src dst fault
 	REPLY=''
 	for f in ${MX_FAULT_CELLS:-}; do
-		[[ $f =~ ^([0-9]+)\>([0-9]+):([a-z-]+)$ ]] || continue
-		src=$((BASH_REMATCH[1] - 1)) dst=$((BASH_REMATCH[2] - 1)) fault=${BASH_REMATCH[3]}
+		[[ $f =~ $MX_FAULT_RE ]] || continue
+		src=$((10#${BASH_REMATCH[1]} - 1)) dst=$((10#${BASH_REMATCH[2]} - 1)) fault=${BASH_REMATCH[3]}
 		[ "$dst" = "$i" ] && [ "$src" != "$i" ] && REPLY+=" $src/$fault"
 	done
 }
@@ -50,7 +54,7 @@ mx_live_faults_into() {
 mx_live_check_faults() {
 	local f stops=0
 	for f in ${MX_FAULT_CELLS:-}; do
-		[[ $f =~ ^([1-9][0-9]*)\>([1-9][0-9]*):(kill-destination|link-down|stop-host)$ ]] ||
+		[[ $f =~ $MX_FAULT_RE ]] ||
 			{ MX_ERR="MX_FAULT_CELLS: '$f' is not FROM>TO:kill-destination|link-down|stop-host (hosts from 1)"; return 1; }
 		[ "$((10#${BASH_REMATCH[1]}))" -le "$MX_N" ] && [ "$((10#${BASH_REMATCH[2]}))" -le "$MX_N" ] &&
 			[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ] ||
