@@ -52,18 +52,24 @@ t_status "two kernels that do not boot" 1 "${M[@]}" --boot-timeout 4 --out "$tmp
 t_eq "four cells, all not run" 4 "$(grep -c 'not-run: ' "$T_OUT")"
 t_check "nothing left behind" left
 
+# qemus: how many QEMUs of this test's runs are up (counted by name: a
+# count of any process naming $tmp/ also counts the driver's passing
+# subshells).  wait_qemus N: until N are (up to 30 s).
+qemus() { pgrep -af -- "$tmp/" | grep -c '[q]emu-system'; }
+wait_qemus() {
+	for _ in $(seq 300); do
+		[ "$(qemus)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Ctrl-C: SIGINT to the driver (as a terminal sends it; a background job
 # would ignore it, so the signal is restored to its default first).
 (t_sigint_default "${M[@]:4}" --boot-timeout 100 --out "$tmp/o4" "$tmp/zero.Image" "$tmp/zero2.Image" >"$tmp/int.out" 2>&1) &
 pid=$!
-# Wait for what the check below means: both hosts' QEMUs running (up to
-# 30 s; a count of any process naming $tmp/ also counts the driver's
-# passing subshells).
-for _ in $(seq 300); do
-	[ "$(pgrep -af -- "$tmp/" | grep -c '[q]emu-system')" -ge 2 ] && break
-	sleep 0.1
-done
-t_check "interrupt: the hosts were running" test "$(pgrep -af -- "$tmp/" | grep -c '[q]emu-system')" -ge 2
+# Both hosts' QEMUs and the network switch's.
+t_check "interrupt: the hosts and the switch were running" wait_qemus 3
 t0=$SECONDS
 kill -INT "$pid"
 wait "$pid"
@@ -78,18 +84,14 @@ t_check "interrupt: nothing left behind" left
 # the private directory it could not remove is removed by the next run.
 "${M[@]:4}" --boot-timeout 100 --out "$tmp/o5" "$tmp/zero.Image" "$tmp/zero2.Image" >"$tmp/kill.out" 2>&1 &
 pid=$!
-for _ in $(seq 300); do
-	[ "$(pgrep -af -- "$tmp/" | grep -c '[q]emu-system')" -ge 3 ] && break
-	sleep 0.1
-done
-t_check "SIGKILL: the hosts and the switch were running" test "$(pgrep -af -- "$tmp/" | grep -c '[q]emu-system')" -ge 3
+t_check "SIGKILL: the hosts and the switch were running" wait_qemus 3
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 for _ in $(seq 100); do
-	pgrep -af -- "$tmp/" | grep -q '[q]emu-system' || break
+	[ "$(qemus)" = 0 ] && break
 	sleep 0.1
 done
-t_check "SIGKILL: no QEMU left within 10 s" bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system'"
+t_eq "SIGKILL: no QEMU left within 10 s" 0 "$(qemus)"
 t_check "SIGKILL: its private directory is still there (nobody could remove it)" \
 	bash -c "ls -d '$tmp/t'/gv-matrix.* >/dev/null 2>&1"
 t_status "the next run" 1 "${M[@]}" --boot-timeout 3 --out "$tmp/o6" "$tmp/zero.Image"

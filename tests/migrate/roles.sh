@@ -61,7 +61,7 @@ said_port() {
 # DST_RC, SRC_RC, DST_OUT, SRC_OUT; checks the bound, that no QEMU of the
 # pair is left and that both TMPDIRs are empty.
 pair() {
-	local desc=$1 max=$2 t0 ms i dtmp stmp dpid
+	local desc=$1 max=$2 t0 dtmp stmp dpid
 	marker=gvrole-$$-$RANDOM
 	dtmp=$tmp/d-$marker stmp=$tmp/s-$marker
 	mkdir -m 700 "$dtmp" "$stmp"
@@ -283,7 +283,7 @@ not_listening() {
 # checks the bound, that no QEMU of the trip is left, both TMPDIRs are empty
 # and neither port listens any more.
 trip() {
-	local desc=$1 max=$2 t0 ms atmp btmp bpid wpid
+	local desc=$1 max=$2 t0 atmp btmp bpid wpid
 	marker=gvrole-$$-$RANDOM
 	atmp=$tmp/a-$marker btmp=$tmp/b-$marker
 	mkdir -m 700 "$atmp" "$btmp"
