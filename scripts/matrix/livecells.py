@@ -37,7 +37,7 @@ def proto():
             _PROTO = {"prefix": w["MIGLEG_PREFIX"] + " " + w["MIGLEG"], "out": w["MIGLEG_OUT"],
                       "in": w["MIGLEG_IN"], "fields": j["leg_fields"],
                       "result": w["MIGLEG_RESULT"].rstrip("="), "done": w["MIGLEG_DONE"],
-                      "refused": w["MIGLEG_REFUSED"]}
+                      "refused": w["MIGLEG_REFUSED"], "failed": w["MIGLEG_FAILED"]}
         except (OSError, ValueError, KeyError) as e:
             die("%s: %s (generated from tables/migproto.h: run make)" % (path, e))
     return _PROTO
@@ -107,6 +107,16 @@ def leg_record(n, frm, to, sender, receiver):
     return leg
 
 
+def qemu_refused(leg):
+    """Whether a leg that did not complete was QEMU's refusal of the state:
+    the receiving QEMU did not load it while the sending QEMU's migration
+    simply failed.  A sender that cancelled at --link-timeout (or never
+    connected) cut the stream itself: the receiver's failed load is the
+    consequence (seen under load: "Input/output error"), not a refusal."""
+    p = proto()
+    return leg.get("receiver") == p["refused"] and leg.get("sender") == p["failed"]
+
+
 def changed(a, log, out, name):
     """What the guest saw change, against a's saved view, from the first
     view a half's log printed (print_before=0 in init-live.bash: the guest
@@ -170,8 +180,7 @@ def build_live_cell(out, a, b, cell, suffix=""):
                 ", ".join(c["key"] for c in ch[:6]), " ..." if len(ch) > 6 else "")
         else:
             cell.update(status="failed", summary=verdict_of(src))
-    elif (s_rc == refused or d_rc == refused) and not any(
-            l.get("receiver") == proto()["refused"] for l in cell["legs"] if not l["done"]):
+    elif (s_rc == refused or d_rc == refused) and not any(qemu_refused(l) for l in cell["legs"] if not l["done"]):
         # Not QEMU's refusal: the link or a half failed (no answer, a leg
         # cancelled at --link-timeout, a QEMU that died), a run's error.
         leg = 1 if not cell["legs"][0]["done"] else 2

@@ -17,7 +17,7 @@ cd "$T_ROOT" || exit 2
 mx_test_setup
 
 MX_FAULT_CELLS="1>2:kill-destination 2>1:link-down 1>2:stop-host" \
-	mx_test_run --no-suite --link-timeout 20 --out "$tmp/out" --json "$tmp/m.json" --kcidb "$tmp/kcidb.json" \
+	mx_test_run --no-suite --link-timeout 30 --out "$tmp/out" --json "$tmp/m.json" --kcidb "$tmp/kcidb.json" \
 	6.12 6.12:gv.twin=1
 # The stop-host fault takes the second host away: a kernel that went down.
 t_eq "the run ends, status 1 (the stop-host fault took a host down)" 1 "$MX_RC"
@@ -72,12 +72,12 @@ t_grep "fault kill-destination: the destination says its QEMU died" \
 t_grep "fault link-down: the link went down during the stream" '^init: fault link-down: eth0 taken down [0-9]+ bytes into the stream' \
 	"$(q "F['link-down']['logs']['destination']")"
 t_grep "fault link-down: the source gave up at the run's --link-timeout" \
-	'^gvmigrate: the migration did not complete within 20s \(--link-timeout\)' "$(q "F['link-down']['logs']['source']")"
+	'^gvmigrate: the migration did not complete within 30s \(--link-timeout\)' "$(q "F['link-down']['logs']['source']")"
 # A stopped host answers nothing: the connection waits out the link bound,
 # or, once the source's ARP entry for it has gone stale, ARP gets no answer
 # either and connect fails with "No route to host" within seconds (seen).
 t_grep "fault stop-host: the source gave up connecting (no answer within the run's --link-timeout, or no route)" \
-	'cannot connect: (no answer within (19|20)[0-9]{3} ms|No route to host)' "$(q "F['stop-host']['logs']['source']")"
+	'cannot connect: (no answer within (29|30)[0-9]{3} ms|No route to host)' "$(q "F['stop-host']['logs']['source']")"
 t_eq "fault stop-host: the stopped host is a kernel that went down, saying why" "stopped True" \
 	"$(q "k2['status'], 'stop-host' in k2['reason']" | tr -d "(),'")"
 t_status "KCIDB: the report validates" 0 python3 scripts/matrix/kcidb_check.py "$tmp/kcidb.json"
