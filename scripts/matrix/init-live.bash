@@ -74,25 +74,26 @@ live_link_down_mid_stream() {
 	port=$(printf '%04X' "$LIVE_PORT")
 	# bash's read -t on a FIFO nobody writes is the pause: BusyBox's sleep
 	# may take whole seconds only, and a loop without a pause would starve
-	# the host's one CPU (the migration it watches runs there).
+	# the host's one CPU (the migration it watches runs there); no fork in
+	# the loop either (a fork costs milliseconds on an emulated CPU).
 	[ -p /tmp/gv-live-tick ] || mkfifo /tmp/gv-live-tick
 	exec {tick}<>/tmp/gv-live-tick
 	while :; do
 		if [ -z "$rx0" ]; then
 			while read -r sl local rem st _; do
 				[ "$st" = 01 ] && [ "${local#*:}" = "$port" ] || continue
-				rx0=$(cat /sys/class/net/eth0/statistics/rx_bytes)
+				read -r rx0 </sys/class/net/eth0/statistics/rx_bytes
 				break
 			done </proc/net/tcp
 		else
-			rx=$(cat /sys/class/net/eth0/statistics/rx_bytes)
+			read -r rx </sys/class/net/eth0/statistics/rx_bytes
 			if [ $((rx - rx0)) -ge 131072 ]; then
 				ip link set eth0 down
 				echo "init: fault link-down: eth0 taken down $((rx - rx0)) bytes into the stream"
 				return 0
 			fi
 		fi
-		read -r -t 0.02 -u "$tick" _
+		read -r -t 0.05 -u "$tick" _
 	done
 }
 
