@@ -147,6 +147,18 @@ KERNELS ?= 6.1 6.12 7.3
 matrix: deps all cross-tools
 	scripts/matrix/run-matrix.sh $(MATRIX_ARGS) $(KERNELS)
 
+# The same matrix in phases (scripts/matrix/lib/phases.bash), one job of
+# .gitlab-ci.yml each: PHASE=kernel:N, pair:N:M or merge (matrix-plan lists
+# them); they share ARTIFACTS, the merge writes logs/matrix.
+ARTIFACTS ?= logs/matrix-phases
+.PHONY: matrix-plan matrix-phase gitlab-ci
+matrix-plan:
+	@scripts/matrix/run-matrix.sh --plan $(MATRIX_ARGS) $(KERNELS)
+matrix-phase: deps all cross-tools
+	scripts/matrix/run-matrix.sh $(MATRIX_ARGS) --phase $(PHASE) --artifacts $(ARTIFACTS) $(KERNELS)
+gitlab-ci:
+	scripts/matrix/gitlab-ci.py -o .gitlab-ci.yml --args "$(MATRIX_ARGS)" $(KERNELS)
+
 # The generated field constants exist before the first compile (tables/tables.mk).
 $(LIB_OBJS) $(PAYLOADS:%=arm/%.o) $(PAYLOADS:%=arm/%.aux.o): | $(IDFIELDS_H)
 

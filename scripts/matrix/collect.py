@@ -413,5 +413,8 @@ def build(out):
             "timings": {"kernels_ms": ms("t_kernels_ms"), "prepare_ms": ms("t_prep_ms"),
                         "total_ms": ms("t_hosts_ms")},
             "mode": mode,
+            # A merge of phases run apart (merge.py): each phase and its time.
+            "phases": [{"phase": p.rpartition("=")[0], "ms": int(p.rpartition("=")[2])}
+                       for p in run_env.get("phases", "").split(",") if p.rpartition("=")[2].isdigit()],
             "kernels": kernels, "cells": cells, "faults": faults, "kernel_diffs": diffs, "kvm_tries": tries,
             "pins": pins, "pin_summary": pin_summary}

@@ -204,8 +204,15 @@ def text(m):
     o.append("Where the time went")
     t = m.get("timings", {})
     sec = lambda v: "%.1f s" % (v / 1000.0) if v is not None else "?"
-    o.append("  total %s: kernels resolved/fetched by %s, initramfs ready by %s; then the hosts ran at once"
-             % (sec(t.get("total_ms")), sec(t.get("kernels_ms")), sec(t.get("prepare_ms"))))
+    if m.get("phases"):
+        ph = m["phases"]
+        o.append("  merged from %d phases run apart, each booting its own hosts: %s"
+                 % (len(ph), ", ".join("%s %s" % (p["phase"], sec(p["ms"])) for p in ph)))
+        o.append("  longest path %s (the slowest kernel phase, then the slowest pair: a runner per job);"
+                 " one after another %s" % (sec(t.get("total_ms")), sec(sum(p["ms"] for p in ph))))
+    else:
+        o.append("  total %s: kernels resolved/fetched by %s, initramfs ready by %s; then the hosts ran at once"
+                 % (sec(t.get("total_ms")), sec(t.get("kernels_ms")), sec(t.get("prepare_ms"))))
     for k in ks:
         if k["status"] not in ("ok",) and not k["commands"]:
             continue

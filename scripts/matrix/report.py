@@ -18,6 +18,9 @@
                                   cell could not run
   report.py compare OLD NEW       every cell and kernel of NEW that got worse
                                   than in OLD (exit 1 if any; compare.py)
+  report.py same A B              whether matrices A and B say the same
+                                  (same.py: times, paths and ports aside):
+                                  each difference on a line, exit 1 if any
 
 Cells: identical (the guest's view survived the migration unchanged),
 changed (the guest saw keys change: named and decoded with gvfp diff),
@@ -78,6 +81,12 @@ def main(argv):
         worse, lines = compare.compare(matrixfile.load(argv[2]), matrixfile.load(argv[3]))
         print("\n".join(lines))
         return 1 if worse else 0
+    elif cmd == "same" and len(argv) == 4:
+        import same
+        diff = same.same(matrixfile.load(argv[2]), matrixfile.load(argv[3]))
+        for d in diff:
+            print(d)
+        return 1 if diff else 0
     else:
         matrixfile.die("unknown command '%s' (see --help)" % " ".join(argv[1:]))
     return 0

@@ -75,6 +75,18 @@
 #                          the project's tests of kernels that never boot)
 #   --host-smp N           CPUs of each host (default 1: with more vCPU threads
 #                          than cores, TCG's cross-CPU TLB flushes stall)
+#   --phase PHASE          one phase of the run, for a CI system that fans
+#                          the matrix out (lib/phases.bash): kernel:N (host
+#                          N alone), pair:N:M (hosts N and M: the cells,
+#                          pins and tries between them), merge (no host:
+#                          the phases joined into --out, the same
+#                          matrix.json, text, JUnit and KCIDB as a whole
+#                          run); every phase gets the same kernels and
+#                          options.  Hosts are numbered from 1 in the order
+#                          of the kernels (each kernel once per --host-cpu)
+#   --artifacts DIR        where phases leave their results (DIR/kernel-N,
+#                          DIR/pair-N-M) and the merge finds them
+#   --plan                 print the run's phases, one a line, and exit
 #   -h, --help             this help
 #
 # Environment: MATRIX_CACHE (see --cache), QEMU (see --qemu), and
@@ -85,7 +97,9 @@
 # FAILs under KVM is a result too, in the matrix and the JUnit); 1 a kernel
 # failed (no boot, no KVM, panic, timeout), a cell could not run, or
 # --compare found something worse; 2 usage error; 3 set-up error (a tool,
-# payload or package missing); 130 interrupted (nothing is left behind).
+# payload or package missing; for the merge, a phase missing or of another
+# run); 130 interrupted (nothing is left behind).  A kernel or pair phase
+# exits 0 when its hosts did their work, 1 when one failed.
 set -u
 prog=run-matrix.sh
 MX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || exit 3
@@ -94,11 +108,11 @@ mx_say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 mx_die() { local rc=$1; shift; mx_say "$*"; exit "$rc"; }
 usage() { sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
-for lib in spec kernels initramfs hosts net live pins suite; do
+for lib in spec kernels initramfs hosts net live pins suite phases; do
 	. "$MX_ROOT/scripts/matrix/lib/$lib.bash" || mx_die 3 "cannot load scripts/matrix/lib/$lib.bash"
 done
 
-out=$MX_ROOT/logs/matrix json_copy='' junit='' kcidb='' compare=''
+out=$MX_ROOT/logs/matrix out_given='' json_copy='' junit='' kcidb='' compare='' plan=''
 MX_CACHE=${MATRIX_CACHE:-$MX_ROOT/deps/matrix-cache}
 MX_BOOT_TIMEOUT=120 MX_CMD_TIMEOUT=''
 MX_DEFAULT_CPU=max,lpa2=off,pauth-impdef=on MX_HOST_MEM=1024 MX_HOST_SMP=1
@@ -109,7 +123,10 @@ need() { [ $# -ge 2 ] && [ -n "$2" ] || mx_die 2 "option $1 needs a value (see -
 number() { [[ $2 =~ ^[1-9][0-9]*$ ]] || mx_die 2 "option $1: '$2' is not a positive number"; }
 while [ $# -gt 0 ]; do
 	case $1 in
-	--out) need "$@"; out=$2; shift 2 ;;
+	--out) need "$@"; out=$2; out_given=1; shift 2 ;;
+	--phase) need "$@"; MX_PHASE=$2; shift 2 ;;
+	--artifacts) need "$@"; MX_ARTIFACTS=$2; shift 2 ;;
+	--plan) plan=1; shift ;;
 	--json) need "$@"; json_copy=$2; shift 2 ;;
 	--junit) need "$@"; junit=$2; shift 2 ;;
 	--kcidb) need "$@"; kcidb=$2; shift 2 ;;
@@ -162,6 +179,59 @@ for s in "${specs[@]}"; do
 done
 MX_N=${#K_LABEL[@]}
 mx_live_check_faults || mx_die 2 "$MX_ERR"
+[ -z "$plan" ] || { mx_phase_plan; exit 0; }
+mx_phase_check || mx_die 2 "$MX_ERR"
+case $MX_PHASE in
+kernel:* | pair:*)
+	[ -z "$out_given" ] || mx_die 2 "--out is for a whole run and the merge: phase $MX_PHASE writes into --artifacts"
+	mkdir -p "$MX_ARTIFACTS" || mx_die 3 "cannot create --artifacts $MX_ARTIFACTS"
+	MX_ARTIFACTS=$(cd "$MX_ARTIFACTS" && pwd)
+	mx_phase_dir
+	out=$REPLY ;;
+merge)
+	[ -d "$MX_ARTIFACTS" ] || mx_die 2 "--artifacts $MX_ARTIFACTS: no such directory" ;;
+esac
+
+# --- the matrix from what the run left in $out (report.py) -------------------------
+report=(python3 "$MX_ROOT/scripts/matrix/report.py")
+# mx_report_to FILE WHAT: report.py's WHAT of the matrix, into FILE whole
+# or not at all (an earlier good FILE is not replaced by a partial one).
+mx_report_to() {
+	local tmp
+	tmp=$(mktemp "$1.XXXXXX") || mx_die 3 "cannot create a file beside $1"
+	if "${report[@]}" "$2" "$out/matrix.json" >"$tmp" && mv "$tmp" "$1"; then return 0; fi
+	rm -f "$tmp"
+	mx_die 3 "cannot write $1 (report.py $2's message above)"
+}
+# mx_report: matrix.json and matrix.txt in $out, the copies and files the
+# options asked for; exits with the run's status.
+mx_report() {
+	local rc
+	"${report[@]}" build "$out" >"$out/matrix.json.tmp" && mv "$out/matrix.json.tmp" "$out/matrix.json" ||
+		mx_die 3 "could not build the matrix from $out (report.py's message above)"
+	"${report[@]}" text "$out/matrix.json" | tee "$out/matrix.txt"
+	rc=$("${report[@]}" status "$out/matrix.json")
+	[ -z "$json_copy" ] || cp "$out/matrix.json" "$json_copy" || mx_die 3 "cannot write $json_copy"
+	[ -z "$junit" ] || mx_report_to "$junit" junit
+	[ -z "$kcidb" ] || mx_report_to "$kcidb" kcidb
+	if [ -n "$compare" ]; then
+		echo
+		"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
+	fi
+	exit "$rc"
+}
+if [ "$MX_PHASE" = merge ]; then
+	for f in host/gvfp host/gvstream; do
+		[ -x "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make)"
+	done
+	mkdir -p "$out" || mx_die 3 "cannot create $out"
+	out=$(cd "$out" && pwd)
+	# The phases must be those of this very run: the merge checks each
+	# phase's kernels, mode and settings against the others.
+	python3 "$MX_ROOT/scripts/matrix/merge.py" "$MX_ARTIFACTS" "$out" "$MX_N" ||
+		mx_die 3 "cannot merge the phases of $MX_ARTIFACTS (merge.py's message above)"
+	mx_report
+fi
 # Inside, each arm/run is bound by 45 s per host sharing the machine's cores
 # (at least 90 s; three times that in the suite, whose migrations start up
 # to 11 QEMUs each: scripts/matrix/init); a command (the suite: a QEMU
@@ -248,7 +318,7 @@ trap cleanup EXIT
 mx_now; MX_T0=$REPLY
 mkdir -p "$out" || mx_die 3 "cannot create $out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/kernels" "$out/cells" "$out"/matrix.* "$out/run.env" "$out/notrun.tsv"
+rm -rf "$out/kernels" "$out/cells" "$out"/matrix.* "$out/run.env" "$out/notrun.tsv" "$out/share"
 mkdir -p "$out/kernels"
 : >"$out/notrun.tsv"
 
@@ -256,6 +326,8 @@ mkdir -p "$out/kernels"
 K_DIR=() K_OUT=() K_OK=()
 for i in "${!K_LABEL[@]}"; do
 	K_OUT[$i]=$out/kernels/k$((i + 1))
+	# A phase boots its own hosts only; the others are another phase's.
+	mx_phase_takes "$i" || { K_OK[$i]=0; continue; }
 	mkdir -p "${K_OUT[$i]}"
 	printf 'label=%s\nkind=%s\nkernel=%s\ncmdline=%s\nhost_cpu=%s\n' "${K_LABEL[$i]}" "${K_KIND[$i]}" \
 		"${K_KERNEL[$i]}" "${K_CMDLINE[$i]}" "${K_CPU[$i]}" >"${K_OUT[$i]}/spec.env"
@@ -302,10 +374,23 @@ MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"
 	printf 'mode=%s\n' "$MX_MODE"
 	printf 'fault_cells=%s\n' "${MX_FAULT_CELLS:-}"
 	printf 'suite=%s\n' "$([ -n "$MX_NO_SUITE" ] && echo 0 || echo 1)"
+	printf 'phase=%s\n' "$MX_PHASE"
+	printf 'specs=%s\n' "${specs[*]}"
 	printf 't_kernels_ms=%s\nt_prep_ms=%s\n' "$T_KERNELS" "$T_PREP"
 } >"$out/run.env"
 
 H_STATE=() H_NOSHARE=() H_NONET=()
+# A pair's hosts start from what their kernel phases left (lib/phases.bash);
+# a kernel whose phase failed does not boot here.
+if mx_phase_is_pair; then
+	for i in "${!K_LABEL[@]}"; do
+		[ "${K_OK[$i]}" = 1 ] || continue
+		mx_phase_import "$i" && continue
+		K_OK[$i]=0
+		mx_say "kernel ${K_LABEL[$i]}: $MX_ERR"
+		printf 'status=error\nreason=%s\n' "$MX_ERR" >"${K_OUT[$i]}/host.env"
+	done
+fi
 if [ "$MX_MODE" = live ]; then
 	# The hosts' segment, and the key that authenticates every live stream
 	# (in the share, which is under MX_TMP: private, gone with the run).
@@ -338,12 +423,15 @@ for i in "${!K_LABEL[@]}"; do
 			mx_live_faults_into "$i"
 			H_TODO[$i]+=$REPLY
 		fi
+		mx_phase_host "$i"
 	else
 		H_STATE[$i]=done H_SAVED[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TODO[$i]=''
 		H_KVM[$i]="failed:${K_LABEL[$i]}: $MX_ERR" H_TRY[$i]=''
 	fi
 done
-mx_say "booting $MX_N emulated host(s) at once (-cpu ${MX_CPUS[*]}; $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each; ${qemu_version:-$MX_QEMU})"
+n=0
+for i in "${!K_OK[@]}"; do [ "${K_OK[$i]}" != 1 ] || n=$((n + 1)); done
+mx_say "${MX_PHASE:+phase $MX_PHASE: }booting $n emulated host(s) at once (-cpu ${MX_CPUS[*]}; $MX_HOST_SMP CPU(s) and $MX_HOST_MEM MiB each; ${qemu_version:-$MX_QEMU})"
 
 # notrun FROM TO REASON
 notrun() { printf 'k%s\tk%s\t%s\n' "$(($1 + 1))" "$(($2 + 1))" "$3" >>"$out/notrun.tsv"; }
@@ -498,30 +586,23 @@ for i in "${!K_LABEL[@]}"; do
 			cp -R "$MX_SHARE/results/k$((i + 1))" "${K_OUT[$i]}/suite"
 	fi
 done
+# What a kernel phase leaves for its pairs, before the line that says the
+# phase ended (t_hosts_ms: a pair takes nothing from a phase without it).
+mx_phase_export || mx_die 3 "cannot write $out/share"
 mx_now; T_HOSTS=$((REPLY - MX_T0))
 printf 't_hosts_ms=%s\n' "$T_HOSTS" >>"$out/run.env"
 
-# --- the matrix -------------------------------------------------------------------
-report=(python3 "$MX_ROOT/scripts/matrix/report.py")
-"${report[@]}" build "$out" >"$out/matrix.json.tmp" && mv "$out/matrix.json.tmp" "$out/matrix.json" ||
-	mx_die 3 "could not build the matrix from $out (report.py's message above)"
-"${report[@]}" text "$out/matrix.json" | tee "$out/matrix.txt"
-rc=$("${report[@]}" status "$out/matrix.json")
-[ -z "$json_copy" ] || cp "$out/matrix.json" "$json_copy" || mx_die 3 "cannot write $json_copy"
-# mx_report_to FILE WHAT: report.py's WHAT of the matrix, into FILE whole
-# or not at all (an earlier good FILE is not replaced by a partial one).
-mx_report_to() {
-	local tmp
-	tmp=$(mktemp "$1.XXXXXX") || mx_die 3 "cannot create a file beside $1"
-	if "${report[@]}" "$2" "$out/matrix.json" >"$tmp" && mv "$tmp" "$1"; then return 0; fi
-	rm -f "$tmp"
-	mx_die 3 "cannot write $1 (report.py $2's message above)"
-}
-[ -z "$junit" ] || mx_report_to "$junit" junit
-[ -z "$kcidb" ] || mx_report_to "$kcidb" kcidb
-if [ -n "$compare" ]; then
-	echo
-	"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
+if [ -n "$MX_PHASE" ]; then
+	rc=0
+	for i in "${!K_LABEL[@]}"; do
+		mx_phase_takes "$i" || continue
+		st=$(sed -n 's/^status=//p' "${K_OUT[$i]}/host.env" 2>/dev/null)
+		mx_say "phase $MX_PHASE: ${K_LABEL[$i]}: ${st:-error}$([ "$st" = ok ] || sed -n 's/^reason=/: /p' "${K_OUT[$i]}/host.env" 2>/dev/null)"
+		[ "$st" = ok ] || rc=1
+	done
+	mx_say "phase $MX_PHASE: results in $out (--phase merge joins them)"
+	mx_stop_if_signalled
+	exit "$rc"
 fi
 mx_stop_if_signalled
-exit "$rc"
+mx_report

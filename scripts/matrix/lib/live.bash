@@ -46,7 +46,8 @@ mx_live_faults_into() {
 	for f in ${MX_FAULT_CELLS:-}; do
 		[[ $f =~ $MX_FAULT_RE ]] || continue
 		src=$((10#${BASH_REMATCH[1]} - 1)) dst=$((10#${BASH_REMATCH[2]} - 1)) fault=${BASH_REMATCH[3]}
-		[ "$dst" = "$i" ] && [ "$src" != "$i" ] && REPLY+=" $src/$fault"
+		# A phase has the fault cells between its own hosts (lib/phases.bash).
+		[ "$dst" = "$i" ] && [ "$src" != "$i" ] && mx_phase_takes "$src" && REPLY+=" $src/$fault"
 	done
 }
 
