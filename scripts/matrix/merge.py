@@ -39,7 +39,10 @@ class MergeError(Exception):
 
 
 def read_env(path):
+    """KEY=VALUE lines ({} when there is no such file)."""
     env = {}
+    if not os.path.isfile(path):
+        return env
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             k, sep, v = line.rstrip("\n").partition("=")
@@ -121,10 +124,11 @@ def merge(artifacts, out, n):
                 os.makedirs(os.path.join(dst, "pairs"), exist_ok=True)
                 for f in sorted(os.listdir(pairs)):
                     shutil.copy(os.path.join(pairs, f), os.path.join(dst, "pairs", f))
-            # A host that went down in a pair phase is down in the run.
-            host = read_env(os.path.join(pk, "host.env")) if os.path.isfile(os.path.join(pk, "host.env")) else {}
-            if host.get("status", "ok") != "ok":
-                kept = read_env(os.path.join(dst, "host.env"))
+            # A host that went down in a pair phase is down in the run
+            # (unless its kernel phase already said so).
+            host = read_env(os.path.join(pk, "host.env"))
+            kept = read_env(os.path.join(dst, "host.env"))
+            if host.get("status", "ok") != "ok" and kept.get("status") == "ok":
                 kept["status"] = host["status"]
                 kept["reason"] = "in phase %s: %s" % (p, host.get("reason", ""))
                 with open(os.path.join(dst, "host.env"), "w", encoding="utf-8") as f:

@@ -380,17 +380,8 @@ MX_TESTBED_QEMU=$(sed -n 's/^QEMU emulator version \([0-9][0-9.]*\).*/\1/p' <<<"
 } >"$out/run.env"
 
 H_STATE=() H_NOSHARE=() H_NONET=()
-# A pair's hosts start from what their kernel phases left (lib/phases.bash);
-# a kernel whose phase failed does not boot here.
-if mx_phase_is_pair; then
-	for i in "${!K_LABEL[@]}"; do
-		[ "${K_OK[$i]}" = 1 ] || continue
-		mx_phase_import "$i" && continue
-		K_OK[$i]=0
-		mx_say "kernel ${K_LABEL[$i]}: $MX_ERR"
-		printf 'status=error\nreason=%s\n' "$MX_ERR" >"${K_OUT[$i]}/host.env"
-	done
-fi
+# A pair's hosts start from what their kernel phases left (lib/phases.bash).
+mx_phase_is_pair && mx_phase_imports
 if [ "$MX_MODE" = live ]; then
 	# The hosts' segment, and the key that authenticates every live stream
 	# (in the share, which is under MX_TMP: private, gone with the run).

@@ -60,6 +60,22 @@ t_check "each kernel phase left its state, boot state and gvkvm info for the pai
 	test -s "$tmp/art/kernel-1/share/states/k1" -a -s "$tmp/art/kernel-2/share/states/boot-k2.stream" \
 	-a -s "$tmp/art/kernel-2/share/kvm/k2.json"
 
+# A kernel phase that failed: its pairs boot nothing, and say why their
+# cells did not run; the merge reports them as a whole run would, status 1.
+cp -R "$tmp/art" "$tmp/art2"
+printf 'status=panic\nreason=panic: made up by the test\n' >"$tmp/art2/kernel-2/kernels/k2/host.env"
+timeout -k 10 300 scripts/matrix/run-matrix.sh --no-suite --phase pair:1:2 --artifacts "$tmp/art2" \
+	"${kernels[@]}" >"$tmp/pair2.out" 2>&1
+t_eq "a pair whose kernel phase failed: status 1" 1 "$?"
+t_check "... and it booted no host" test ! -e "$tmp/art2/pair-1-2/kernels/k1/console.log"
+timeout -k 10 300 scripts/matrix/run-matrix.sh --no-suite --phase merge --artifacts "$tmp/art2" --out "$tmp/merged2" \
+	--json "$tmp/m2.json" "${kernels[@]}" >"$tmp/merge2.out" 2>&1
+t_eq "its merge: status 1, a kernel failed" 1 "$?"
+t_eq "... its cells not run, naming the failed phase" "not-run not-run" "$(python3 -c 'import json, sys
+m = json.load(open(sys.argv[1])); C = {(c["from"], c["to"]): c for c in m["cells"]}
+print(" ".join(C[p]["status"] for p in (("k1", "k2"), ("k2", "k1"))))' "$tmp/m2.json")"
+t_grep "... with the reason" 'in its phase kernel:2: panic: panic: made up by the test' "$tmp/merge2.out"
+
 # Nothing left behind by any phase.
 t_eq "no emulated host or switch left running" "" "$(pgrep -f -- "$TMPDIR/gv-matrix" | tr '\n' ' ')"
 t_eq "no private directory left in TMPDIR" "" "$(ls -A "$TMPDIR")"

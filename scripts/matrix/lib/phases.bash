@@ -92,6 +92,27 @@ mx_phase_import() {
 		{ MX_ERR="cannot copy $d/share into the run's share"; return 1; }
 }
 
+# mx_phase_imports: a pair phase's imports (after MX_SHARE is made).  When
+# either kernel's phase failed, the pair has nothing to do: neither host
+# boots, and its cells are not run, with the failed phase's reason.
+mx_phase_imports() {
+	local i j why=''
+	for i in "${!K_LABEL[@]}"; do
+		[ "${K_OK[$i]}" = 1 ] || continue
+		mx_phase_import "$i" && continue
+		why="${K_LABEL[$i]}: $MX_ERR"
+		mx_say "kernel $why"
+	done
+	[ -n "$why" ] || return 0
+	for i in "${!K_LABEL[@]}"; do
+		[ "${K_OK[$i]}" = 1 ] || continue
+		for j in "${!K_LABEL[@]}"; do
+			[ "$j" != "$i" ] && [ "${K_OK[$j]}" = 1 ] && mx_live_notrun "$j" "$i" "" "$why"
+		done
+	done
+	for i in "${!K_LABEL[@]}"; do K_OK[$i]=0; done
+}
+
 # mx_phase_host I: what host I does in this phase (after mx_host_start and
 # mx_pin_init).  A pair's hosts take their kernel phase's results as done:
 # saved, boot state saved, gvkvm info there (or failed, as it failed).
