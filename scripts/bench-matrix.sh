@@ -34,6 +34,11 @@ wall=$(((t1 - t0) / 1000))
 	{ echo "bench-matrix: run-matrix.sh exited $rc without a run.env:"; tail -n 5 "$tmp/matrix.out"; exit 1; }
 # The grid as the matrix printed it: what was measured, at a glance.
 sed -n '/^Migration of/,/^$/p' "$tmp/out/matrix.txt" 2>/dev/null
+# A cell that is no result (error, timeout, not run) with its legs: the
+# private directory goes with the benchmark, its words must not.
+awk '/^[^ ]/ { cells = /^Cells/; show = 0 }
+	cells && /^  [A-Z]+ -> [A-Z]+  / { show = $4 !~ /^(identical|changed|refused)/ } show' \
+	"$tmp/out/matrix.txt" 2>/dev/null | cut -c1-300
 printf '%d kernels (%s)%s: %d.%d s, target < %d s (run-matrix.sh exit %d)\n' "${#kernels[@]}" "${kernels[*]}" \
 	"${*:+, options $*}" $((wall / 1000)) $((wall % 1000 / 100)) "$target" "$rc"
 python3 scripts/matrix/timeline.py "$tmp/out" "$wall"
