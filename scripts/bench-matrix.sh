@@ -42,6 +42,14 @@ awk '/^[^ ]/ { cells = /^Cells/; show = 0 }
 printf '%d kernels (%s)%s: %d.%d s, target < %d s (run-matrix.sh exit %d)\n' "${#kernels[@]}" "${kernels[*]}" \
 	"${*:+, options $*}" $((wall / 1000)) $((wall % 1000 / 100)) "$target" "$rc"
 python3 scripts/matrix/timeline.py "$tmp/out" "$wall"
+# The CPU time of the run, hosts included (each waited for by its parent:
+# bash's times counts them): how busy the cores were on average.
+times >"$tmp/times"
+{ read -r _ _; read -r cu cs; } <"$tmp/times"
+cpu=$(awk -v u="$cu" -v s="$cs" 'function sec(t,  m) { m = t; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", t); sub(/s$/, "", t); return m * 60 + t }
+	BEGIN { printf "%.1f", sec(u) + sec(s) }')
+printf 'CPU time of the run (user + system, its hosts included): %s s, %s cores busy on average\n' "$cpu" \
+	"$(awk -v c="$cpu" -v w="$wall" 'BEGIN { printf "%.2f", c * 1000 / w }')"
 read -r a1 a5 a15 _ </proc/loadavg
 printf 'load average (1/5/15 min): %s %s %s before, %s %s %s after; %s CPUs\n' \
 	"$l1" "$l5" "$l15" "$a1" "$a5" "$a15" "$(nproc)"

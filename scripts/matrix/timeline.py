@@ -19,12 +19,14 @@ Per host: boot (start to ready), the driver's time of each kind of command
 (kvm, pin-save, save, suite, kvm-try, pin, pin-back, live-in, live-out,
 live-self, restore), the time held as a live source (from "held for" to
 its live-out's send, or its release), idle (up and given nothing), and
-the power-off (its send to the host's exit).  Then the critical path: the
-host that ended last, its time line in order.  WALL_MS: the whole run as
+the power-off (its send to the host's exit); and the suite's entries
+of 5 s or more (kN/suite/junit.xml, the runner's own testcases).  Then
+the critical path: the host that ended last, its time line in order.  WALL_MS: the whole run as
 the caller timed it (what is past t_hosts_ms is the report's).
 Prints figures; judges nothing."""
 import os
 import sys
+import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
 
@@ -105,6 +107,24 @@ def segments(ev):
     return segs, start, ready
 
 
+def suite_tests(path):
+    """[(name, ms)] of the suite's tests that ran, slowest first (the
+    runner's JUnit in kN/suite/junit.xml)."""
+    try:
+        doc = ET.parse(path)
+    except (OSError, ET.ParseError):
+        return []
+    got = []
+    for tc in doc.iter("testcase"):
+        # The runner's own entries (classname guestview), not each payload's checks.
+        if tc.get("classname") == "guestview" and tc.find("skipped") is None and tc.get("time"):
+            try:
+                got.append((tc.get("name"), int(float(tc.get("time")) * 1000)))
+            except ValueError:
+                pass
+    return sorted(got, key=lambda t: -t[1])
+
+
 def sec(ms):
     return "-" if ms is None else "%.1f s" % (ms / 1000.0)
 
@@ -147,6 +167,12 @@ def main():
     for name, label, segs, start, end in hosts:
         parts = ["%s %s%s" % (k, sec(ms), " (%d)" % n if n > 1 else "") for k, ms, n in summary(segs)]
         print("  %-3s %-24s up %s-%s (%s): %s" % (name, label, sec(start), sec(end), sec(end - (start or 0)), "; ".join(parts)))
+        tests = suite_tests(os.path.join(kdir, name, "suite", "junit.xml"))
+        if tests:
+            big = [t for t in tests if t[1] >= 5000]
+            print("      suite: %s%s" % (", ".join("%s %s" % (n, sec(ms)) for n, ms in big),
+                                     "%s%d more %s" % ("; " if big else "", len(tests) - len(big), sec(sum(ms for _, ms in tests[len(big):])))
+                                     if len(tests) > len(big) else ""))
     if not hosts:
         return
     name, label, segs, start, end = max(hosts, key=lambda h: h[4])
