@@ -498,7 +498,7 @@ try_next() {
 declare -A MX_NICE=()
 rebalance() {
 	local i j w max=0 n min_save=0 ms
-	local -A left=()
+	local -A left=() live=()
 	command -v renice >/dev/null 2>&1 || return 0
 	for i in "${!K_LABEL[@]}"; do
 		case ${H_STATE[$i]} in done|off) continue ;; esac
@@ -510,7 +510,7 @@ rebalance() {
 		[[ ${H_CUR[$i]} == *restore* ]] && w=$((w + 35))
 		# A live half (or a host held for one) is half of a cell another
 		# host waits on: never the least of the work.
-		[[ ${H_CUR[$i]} == *live-* || -n ${LIVE_HELD[$i]:-} ]] && w=$((w + 35))
+		[[ ${H_CUR[$i]} == *live-* || -n ${LIVE_HELD[$i]:-} ]] && { w=$((w + 35)); live[$i]=1; }
 		left[$i]=$w
 	done
 	for i in "${!left[@]}"; do
@@ -529,6 +529,11 @@ rebalance() {
 		while [ $n -lt 10 ] && [ $((w * 125 / 100)) -le $((max * 1000)) ]; do
 			w=$((w * 125 / 100)); n=$((n + 1))
 		done
+		# Both halves of a live cell run at full weight: the cell is bounded
+		# by the clock (--link-timeout), and a half at nice 10 gets a tenth
+		# of a core against anything at 0 -- another host's suite, or other
+		# users' work -- enough under load to hold a leg past that bound.
+		[ -z "${live[$i]:-}" ] || n=0
 		if [ "${MX_NICE[$i]:-0}" != "$n" ]; then
 			renice -n "$n" -g "${H_PID[$i]}" >/dev/null 2>&1 && MX_NICE[$i]=$n
 			mx_event "$i" "nice $n (work left ${left[$i]})"

@@ -83,6 +83,29 @@ t_eq "fault stop-host: the stopped host is a kernel that went down, saying why" 
 t_status "KCIDB: the report validates" 0 python3 scripts/matrix/kcidb_check.py "$tmp/kcidb.json"
 t_eq "KCIDB: a live cell's misc has its mode and both legs with QEMU's figures" "live 2 True" \
 	"$(python3 -c 'import json,sys; t=[t for t in json.load(open(sys.argv[1]))["tests"] if t["path"].startswith("guestview.migration") and t["misc"]["from"] != t["misc"]["to"]][0]["misc"]; print(t["mode"], len(t["legs"]), all("total_ms" in l for l in t["legs"]))' "$tmp/kcidb.json" 2>&1)"
+# The driver's CPU shares (rebalance) never lower a host in a live cell:
+# both halves are bounded by the clock.  From each host's time line: no
+# "nice N" above 0 between a live half's send (or the hold for one) and
+# its end, and none left from before once the cell's first rebalance ran.
+t_eq "hosts in a live cell run at nice 0 (events.tsv)" "" "$(python3 - "$tmp/out"/kernels/k*/events.tsv <<'EOF2'
+import re, sys
+for path in sys.argv[1:]:
+    nice, cell = 0, None
+    for line in open(path):
+        what = line.rstrip("\n").split("\t", 1)[1]
+        if re.match(r"(send \d+ live-|held for the cell)", what):
+            cell = what
+        elif re.match(r"(end \d+ live-|released)", what):
+            if cell and nice:
+                print("%s: %s ended at nice %d" % (path, cell, nice))
+            cell = None
+        m = re.match(r"nice (\d+)", what)
+        if m:
+            nice = int(m.group(1))
+            if cell and nice:
+                print("%s: nice %d during %s" % (path, nice, cell))
+EOF2
+)"
 t_check "nothing left behind (QEMU, the switch, temp dirs)" \
 	bash -c "! pgrep -af -- '$tmp/' | grep -q '[q]emu-system' && [ -z \"\$(ls -A '$tmp/t')\" ]"
 t_done
