@@ -4,19 +4,23 @@ same kernels, or two runs of one set-up.
 
 What a run measures or where it wrote, rather than what it found, is left
 out: times (every *_ms and *_s, "started", the run's timings and phases),
-the output directory (each file's path is taken relative to the
-directory its matrix's kernels/ is in), the ephemeral TCP port of an address in the halves' words, and
-the per-host command log's order and its poweroffs (a whole run
-interleaves what the phases run one after another, and powers a host off
-once; the other commands and their exit statuses must match).
+the harness's prose on a cell ("harness": the same findings, with a run's
+temporary paths and a counter's value in it), the output directory (each
+file's path is taken relative to the directory its matrix's kernels/ is
+in), the ephemeral TCP port of an address in the halves' words, and the
+per-host command log's order and its poweroffs (a whole run interleaves
+what the phases run one after another, and powers a host off once; the
+other commands and their exit statuses must match).
 Everything else -- each kernel, cell, pin, gvkvm try, difference and
 verdict -- must be equal.
 """
 import os
 import re
 
-# Measurements, not findings.
-VOLATILE = ("started", "timings", "phases", "boot_s", "uptime_s")
+# Measurements, not findings; and "harness", the harness's own words on a
+# cell (its diagnosis for a reader: temporary paths, a counter register's
+# live value), whose findings are the cell's structured fields.
+VOLATILE = ("started", "timings", "phases", "boot_s", "uptime_s", "harness")
 PORT = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3}):\d+\b")
 
 

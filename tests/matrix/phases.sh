@@ -114,6 +114,7 @@ k["boot_s"] = 99.9
 k["commands"] = list(reversed(k["commands"])) + [{"command": "poweroff", "rc": 0, "inner_ms": 1, "ms": 1}]
 for c in m["cells"]:
     c["ms"] = 1
+    c["harness"] = ["destination: /tmp/gvmigrate.AbCdEf/diag-destination.stream", "CNTPCT_EL0 0x1234"]
 json.dump(m, open(sys.argv[2], "w"))
 for c in m["cells"]:
     c.setdefault("harness", []).append("from 10.0.2.1:40000")
@@ -121,7 +122,7 @@ json.dump(m, open(sys.argv[2] + ".port1", "w"))
 m = json.loads(json.dumps(m).replace("10.0.2.1:40000", "10.0.2.1:51234"))
 json.dump(m, open(sys.argv[2] + ".port2", "w"))
 EOF
-t_status "same: other times, directory and command order: the same" 0 "${S[@]}" $D/tonight.json "$tmp/moved.json"
+t_status "same: other times, directory, command order and harness words: the same" 0 "${S[@]}" $D/tonight.json "$tmp/moved.json"
 t_status "same: another ephemeral port: the same" 0 "${S[@]}" "$tmp/moved.json.port1" "$tmp/moved.json.port2"
 python3 - "$D/tonight.json" "$tmp/worse.json" <<'EOF'
 import json, sys
