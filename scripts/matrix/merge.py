@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""scripts/matrix/merge.py ARTIFACTS OUT N: the phases of a matrix run
+"""scripts/matrix/merge.py OUT PHASE=DIR...: the phases of a matrix run
 (run-matrix.sh --phase, lib/phases.bash) joined into OUT as one whole run
-of N hosts leaves it, for report.py build.
+leaves it, for report.py build.
 
-ARTIFACTS holds kernel-I (I = 1..N) and pair-I-J (I < J), each a phase's
-output directory.  Per host kI, OUT/kernels/kI is its kernel phase's,
+run-matrix.sh --phase merge gives every phase of its plan (kernel:I, one
+per host, and pair:I:J) with the directory it wrote.  Per host kI, OUT/kernels/kI is its kernel phase's,
 with the console log, command log and time line of every pair phase it
 took part in appended (a whole run's host does the same commands in one
 boot; collect.py reads runs by their names, not their order), and the
@@ -51,15 +51,7 @@ def read_env(path):
     return env
 
 
-def phases_of(n):
-    """The phases of a run of n hosts, in the order --plan prints them."""
-    ks = ["kernel:%d" % i for i in range(1, n + 1)]
-    ps = ["pair:%d:%d" % (i, j) for i in range(1, n + 1) for j in range(i + 1, n + 1)]
-    return ks, ps
-
-
-def phase_env(artifacts, phase):
-    d = os.path.join(artifacts, phase.replace(":", "-"))
+def phase_env(phase, d):
     path = os.path.join(d, "run.env")
     if not os.path.isfile(path):
         raise MergeError("phase %s: no %s (did its job not run, or its artifacts not reach the merge?)"
@@ -69,7 +61,7 @@ def phase_env(artifacts, phase):
         raise MergeError("%s: says phase=%s, not %s" % (path, env.get("phase", ""), phase))
     if not env.get("t_hosts_ms", "").isdigit():
         raise MergeError("phase %s did not finish (%s has no t_hosts_ms)" % (phase, path))
-    return d, env
+    return env
 
 
 def append(src, dst):
@@ -79,12 +71,15 @@ def append(src, dst):
         shutil.copyfileobj(f, g)
 
 
-def merge(artifacts, out, n):
-    kernel_phases, pair_phases = phases_of(n)
+def merge(out, dirs):
+    """dirs: each phase of the plan (kernel:I, pair:I:J), in its order, with
+    the directory it wrote."""
+    kernel_phases = [p for p in dirs if p.startswith("kernel:")]
+    pair_phases = [p for p in dirs if p.startswith("pair:")]
+    n = len(kernel_phases)
     envs = {}
-    dirs = {}
     for p in kernel_phases + pair_phases:
-        dirs[p], envs[p] = phase_env(artifacts, p)
+        envs[p] = phase_env(p, dirs[p])
         if p == kernel_phases[0] and envs[p].get("kernels") != str(n):
             raise MergeError("phase %s ran %s host(s), this merge has %d (the same kernels and --host-cpu"
                              " for every phase)" % (p, envs[p].get("kernels"), n))
@@ -153,11 +148,12 @@ def merge(artifacts, out, n):
 
 
 def main(argv):
-    if len(argv) != 4 or not argv[3].isdigit() or int(argv[3]) < 1:
-        sys.stderr.write("usage: merge.py ARTIFACTS OUT N\n")
+    dirs = dict(a.split("=", 1) for a in argv[2:] if "=" in a)
+    if len(argv) < 3 or len(dirs) != len(argv) - 2 or not any(p.startswith("kernel:") for p in dirs):
+        sys.stderr.write("usage: merge.py OUT PHASE=DIR... (kernel:I=DIR for every host, pair:I:J=DIR)\n")
         return 2
     try:
-        merge(argv[1], argv[2], int(argv[3]))
+        merge(argv[1], dirs)
     except (MergeError, OSError) as e:
         sys.stderr.write("merge.py: %s\n" % e)
         return 1

@@ -228,7 +228,13 @@ if [ "$MX_PHASE" = merge ]; then
 	out=$(cd "$out" && pwd)
 	# The phases must be those of this very run: the merge checks each
 	# phase's kernels, mode and settings against the others.
-	python3 "$MX_ROOT/scripts/matrix/merge.py" "$MX_ARTIFACTS" "$out" "$MX_N" ||
+	phases=()
+	while read -r p; do
+		[ "$p" = merge ] && continue
+		mx_phase_dir "$p"
+		phases+=("$p=$REPLY")
+	done < <(mx_phase_plan)
+	python3 "$MX_ROOT/scripts/matrix/merge.py" "$out" "${phases[@]}" ||
 		mx_die 3 "cannot merge the phases of $MX_ARTIFACTS (merge.py's message above)"
 	mx_report
 fi

@@ -57,8 +57,16 @@ mkphase "$A/pair-1-2" pair:1:2 t_hosts_ms=15000
 mkhost "$A/pair-1-2" k1 ok "k1 with k2"; mkhost "$A/pair-1-2" k2 ok "k2 with k1"
 mkdir -p "$A/pair-1-2/kernels/k1/pairs" && echo '{}' >"$A/pair-1-2/kernels/k1/pairs/k2.try.json"
 printf 'k1\tk2\twhy\n' >"$A/pair-1-2/notrun.tsv"
-MG=(python3 scripts/matrix/merge.py)
-t_status "merge: the phases of a run join" 0 "${MG[@]}" "$A" "$tmp/m" 2
+# MG OUT N: merge.py as run-matrix.sh --phase merge runs it for N hosts.
+MG() {
+	local i j args=()
+	for ((i = 1; i <= $2; i++)); do args+=("kernel:$i=$A/kernel-$i"); done
+	for ((i = 1; i <= $2; i++)); do
+		for ((j = i + 1; j <= $2; j++)); do args+=("pair:$i:$j=$A/pair-$i-$j"); done
+	done
+	python3 scripts/matrix/merge.py "$1" "${args[@]}"
+}
+t_status "merge: the phases of a run join" 0 MG "$tmp/m" 2
 t_eq "merge: a host's console is its kernel phase's, then its pairs'" "k1 alone|k1 with k2" \
 	"$(paste -sd'|' "$tmp/m/kernels/k1/console.log")"
 t_eq "merge: and its command log" 2 "$(wc -l <"$tmp/m/kernels/k1/commands.tsv" | tr -d ' ')"
@@ -70,28 +78,28 @@ t_grep "merge: its time is the longest path (slowest kernel phase + slowest pair
 t_grep "merge: phase=merge" '^phase=merge$' "$tmp/m/run.env"
 # A host that went down in a pair phase is down in the run.
 mkhost "$A/pair-1-2" k2 timeout "k2 with k1" "timeout after 600 s in 'live-in k1'"
-t_status "merge: with a host down in a pair" 0 "${MG[@]}" "$A" "$tmp/m" 2
+t_status "merge: with a host down in a pair" 0 MG "$tmp/m" 2
 t_grep "merge: ... the host is down in the run" '^status=timeout$' "$tmp/m/kernels/k2/host.env"
 t_grep "merge: ... the reason names the phase" "^reason=in phase pair:1:2: timeout after 600 s in 'live-in k1'$" \
 	"$tmp/m/kernels/k2/host.env"
 # Refusals, each naming the phase.
 mv "$A/pair-1-2" "$A/p"
-t_status "merge: a phase missing: refused" 1 "${MG[@]}" "$A" "$tmp/m" 2
+t_status "merge: a phase missing: refused" 1 MG "$tmp/m" 2
 t_grep "... naming it" '^merge.py: phase pair:1:2: no .*/pair-1-2/run.env' "$T_OUT"
 mv "$A/p" "$A/pair-1-2"
 sed -i '/^t_hosts_ms=/d' "$A/kernel-2/run.env"
-t_status "merge: a phase that did not finish: refused" 1 "${MG[@]}" "$A" "$tmp/m" 2
+t_status "merge: a phase that did not finish: refused" 1 MG "$tmp/m" 2
 t_grep "... naming it" '^merge.py: phase kernel:2 did not finish' "$T_OUT"
 echo t_hosts_ms=20000 >>"$A/kernel-2/run.env"
 sed -i 's/^mode=live$/mode=saved/' "$A/pair-1-2/run.env"
-t_status "merge: a phase of another run (--mode saved): refused" 1 "${MG[@]}" "$A" "$tmp/m" 2
+t_status "merge: a phase of another run (--mode saved): refused" 1 MG "$tmp/m" 2
 t_grep "... naming the phase and the setting" "^merge.py: phase pair:1:2 ran with mode='saved', phase kernel:1 with 'live'" "$T_OUT"
 sed -i 's/^mode=saved$/mode=live/' "$A/pair-1-2/run.env"
 sed -i 's/^phase=kernel:2$/phase=kernel:1/' "$A/kernel-2/run.env"
-t_status "merge: a directory holding another phase: refused" 1 "${MG[@]}" "$A" "$tmp/m" 2
+t_status "merge: a directory holding another phase: refused" 1 MG "$tmp/m" 2
 t_grep "... naming both" 'kernel-2/run.env: says phase=kernel:1, not kernel:2' "$T_OUT"
 sed -i 's/^phase=kernel:1$/phase=kernel:2/' "$A/kernel-2/run.env"
-t_status "merge: as many hosts as the phases had" 1 "${MG[@]}" "$A" "$tmp/m" 3
+t_status "merge: as many hosts as the phases had" 1 MG "$tmp/m" 3
 t_grep "... or refused" 'ran 2 host\(s\), this merge has 3' "$T_OUT"
 
 # --- report.py same: what two matrices say, times, paths and ports aside -----------------
