@@ -22,21 +22,7 @@ import xml.etree.ElementTree as ET
 import hosttools as ht
 import livecells
 import pins as pincells
-from matrixfile import SCHEMA, cell_keys, result_word, status_of
-
-
-def read_env(path):
-    env = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if "=" in line:
-                    k, v = line.split("=", 1)
-                    env[k] = v
-    except FileNotFoundError:
-        pass
-    return env
+from matrixfile import SCHEMA, cell_keys, read_env, result_word, status_of
 
 
 TEST_BEGIN = re.compile(r"^@@GV test-begin (\S+)$")
@@ -414,7 +400,8 @@ def build(out):
                         "total_ms": ms("t_hosts_ms")},
             "mode": mode,
             # A merge of phases run apart (merge.py): each phase and its time.
-            "phases": [{"phase": p.rpartition("=")[0], "ms": int(p.rpartition("=")[2])}
-                       for p in run_env.get("phases", "").split(",") if p.rpartition("=")[2].isdigit()],
+            "phases": [{"phase": name, "ms": int(ms)}
+                       for name, _, ms in (p.rpartition("=") for p in run_env.get("phases", "").split(","))
+                       if ms.isdigit()],
             "kernels": kernels, "cells": cells, "faults": faults, "kernel_diffs": diffs, "kvm_tries": tries,
             "pins": pins, "pin_summary": pin_summary}

@@ -1,6 +1,7 @@
 """scripts/matrix/matrixfile.py: matrix.json itself -- its schema number,
 loading one (the file named in every error), the outcome table the
-collector names results by, and the run's exit status from a matrix."""
+collector names results by, and the run's exit status from a matrix; and
+read_env, for the KEY=VALUE files run-matrix.sh leaves beside it."""
 import json
 import os
 import sys
@@ -18,6 +19,22 @@ def cell_keys(changes):
     them ("missing" where the key was absent), from gvfp diff's changes."""
     shown = lambda v: "missing" if v is None else str(v)
     return [{"key": c["key"], "before": shown(c.get("old")), "after": shown(c.get("new"))} for c in changes]
+
+
+def read_env(path):
+    """A KEY=VALUE file of run-matrix.sh (run.env, spec.env, host.env...)
+    as a dict; {} when there is no such file."""
+    env = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    env[k] = v
+    except FileNotFoundError:
+        pass
+    return env
 
 
 def die(msg):

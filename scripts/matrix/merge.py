@@ -25,6 +25,7 @@ import shutil
 import sys
 
 sys.dont_write_bytecode = True
+from matrixfile import read_env  # noqa: E402  (after bytecode is turned off)
 
 # What every phase of one run must agree on (run-matrix.sh's run.env).
 SAME = ("specs", "kernels", "mode", "suite", "fault_cells", "host_cpu", "host_mem", "host_smp",
@@ -36,19 +37,6 @@ APPENDED = ("console.log", "commands.tsv", "events.tsv", "qemu.err")
 
 class MergeError(Exception):
     pass
-
-
-def read_env(path):
-    """KEY=VALUE lines ({} when there is no such file)."""
-    env = {}
-    if not os.path.isfile(path):
-        return env
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            k, sep, v = line.rstrip("\n").partition("=")
-            if sep:
-                env[k] = v
-    return env
 
 
 def phase_env(phase, d):

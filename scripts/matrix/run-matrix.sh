@@ -204,7 +204,7 @@ mx_report_to() {
 	mx_die 3 "cannot write $1 (report.py $2's message above)"
 }
 # mx_report: matrix.json and matrix.txt in $out, the copies and files the
-# options asked for; exits with the run's status.
+# options asked for; returns the run's status.
 mx_report() {
 	local rc
 	"${report[@]}" build "$out" >"$out/matrix.json.tmp" && mv "$out/matrix.json.tmp" "$out/matrix.json" ||
@@ -218,12 +218,17 @@ mx_report() {
 		echo
 		"${report[@]}" compare "$compare" "$out/matrix.json" || rc=1
 	fi
-	exit "$rc"
+	return "$rc"
 }
-if [ "$MX_PHASE" = merge ]; then
-	for f in host/gvfp host/gvstream; do
+# mx_need_built FILE...: the host tools the run needs, built.
+mx_need_built() {
+	local f
+	for f in "$@"; do
 		[ -x "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make)"
 	done
+}
+if [ "$MX_PHASE" = merge ]; then
+	mx_need_built host/gvfp host/gvstream
 	mkdir -p "$out" || mx_die 3 "cannot create $out"
 	out=$(cd "$out" && pwd)
 	# The phases must be those of this very run: the merge checks each
@@ -237,6 +242,7 @@ if [ "$MX_PHASE" = merge ]; then
 	python3 "$MX_ROOT/scripts/matrix/merge.py" "$out" "${phases[@]}" ||
 		mx_die 3 "cannot merge the phases of $MX_ARTIFACTS (merge.py's message above)"
 	mx_report
+	exit $?
 fi
 # Inside, each arm/run is bound by 45 s per host sharing the machine's cores
 # (at least 90 s; three times that in the suite, whose migrations start up
@@ -254,9 +260,7 @@ mx_runs=$(($(wc -l <<<"$REPLY") + 1))
 for t in "$MX_QEMU" timeout cpio gzip python3 mkfifo od setpriv; do
 	command -v "$t" >/dev/null 2>&1 || mx_die 3 "needs '$t', which this machine lacks"
 done
-for f in host/gvfp host/gvstream host/gvmigrate; do
-	[ -x "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make)"
-done
+mx_need_built host/gvfp host/gvstream host/gvmigrate
 [ -n "${MX_COMMON:-}" ] || for f in $(mx_gv_files); do
 	[ -e "$MX_ROOT/$f" ] || mx_die 3 "$f is not built (run make, and make cross-tools for host/aarch64/)"
 done
@@ -598,9 +602,9 @@ if [ -n "$MX_PHASE" ]; then
 	rc=0
 	for i in "${!K_LABEL[@]}"; do
 		mx_phase_takes "$i" || continue
-		st=$(sed -n 's/^status=//p' "${K_OUT[$i]}/host.env" 2>/dev/null)
-		mx_say "phase $MX_PHASE: ${K_LABEL[$i]}: ${st:-error}$([ "$st" = ok ] || sed -n 's/^reason=/: /p' "${K_OUT[$i]}/host.env" 2>/dev/null)"
-		[ "$st" = ok ] || rc=1
+		mx_phase_host_status "${K_OUT[$i]}/host.env"
+		mx_say "phase $MX_PHASE: ${K_LABEL[$i]}: $REPLY"
+		[ "$REPLY" = ok ] || rc=1
 	done
 	mx_say "phase $MX_PHASE: results in $out (--phase merge joins them)"
 	mx_stop_if_signalled
@@ -608,3 +612,6 @@ if [ -n "$MX_PHASE" ]; then
 fi
 mx_stop_if_signalled
 mx_report
+rc=$?
+mx_stop_if_signalled
+exit "$rc"

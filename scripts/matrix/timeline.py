@@ -29,22 +29,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
+from matrixfile import read_env  # noqa: E402  (after bytecode is turned off)
 
 KINDS = ("kvm", "pin-save", "save", "suite", "kvm-try", "pin", "pin-back",
          "live-self", "live-out", "live-in", "restore")
-
-
-def read_env(path):
-    env = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                k, sep, v = line.rstrip("\n").partition("=")
-                if sep:
-                    env[k] = v
-    except OSError:
-        pass
-    return env
 
 
 def events(path):

@@ -71,21 +71,31 @@ mx_phase_takes() {
 # mx_phase_is_pair: whether this phase is a pair's.
 mx_phase_is_pair() { [[ $MX_PHASE == pair:* ]]; }
 
+# mx_phase_host_status HOST.ENV: a phase's word on a host (REPLY): ok, or
+# its status and reason ("panic: ..."); "error: no host.env" without it.
+mx_phase_host_status() {
+	local status reason
+	[ -f "$1" ] || { REPLY="error: no host.env"; return; }
+	status=$(sed -n 's/^status=//p' "$1")
+	reason=$(sed -n 's/^reason=//p' "$1")
+	REPLY=${status:-error}
+	[ "$REPLY" = ok ] || REPLY+=${reason:+: $reason}
+}
+
 # mx_phase_import I: a pair phase takes what kernel I's phase left for
 # others (its share/) into this run's share; fails, with why in MX_ERR,
 # when that phase did not end with host I up.
 mx_phase_import() {
-	local i=$1 k=k$(($1 + 1)) status reason
+	local i=$1 k=k$(($1 + 1)) d
 	mx_phase_dir "kernel:$(($1 + 1))"
-	local d=$REPLY
+	d=$REPLY
 	if [ ! -f "$d/run.env" ] || ! grep -q '^t_hosts_ms=' "$d/run.env"; then
 		MX_ERR="its phase kernel:$((i + 1)) left no finished results in $d"
 		return 1
 	fi
-	status=$(sed -n 's/^status=//p' "$d/kernels/$k/host.env" 2>/dev/null)
-	reason=$(sed -n 's/^reason=//p' "$d/kernels/$k/host.env" 2>/dev/null)
-	if [ "$status" != ok ]; then
-		MX_ERR="in its phase kernel:$((i + 1)): ${status:-no host.env}${reason:+: $reason}"
+	mx_phase_host_status "$d/kernels/$k/host.env"
+	if [ "$REPLY" != ok ]; then
+		MX_ERR="in its phase kernel:$((i + 1)): $REPLY"
 		return 1
 	fi
 	[ ! -d "$d/share" ] || cp -R "$d/share/." "$MX_SHARE/" ||
